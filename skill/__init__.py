@@ -1,0 +1,1 @@
+"""Cramp Coach: an Alexa skill that helps people with muscle cramps."""

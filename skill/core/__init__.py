@@ -1,0 +1,1 @@
+"""The pure core: content, conversation, speech and session state. No Alexa SDK imports."""

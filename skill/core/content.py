@@ -1,0 +1,576 @@
+"""The skill's content: read once from content/*.yaml, validated into immutable objects.
+
+Every problem found is reported at once, each naming the file, the entry and the field,
+and start-up stops (`ContentError`). Once `load_content` returns, nothing a request
+needs can be missing: references between topics, sources and intents all resolve.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, fields
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+import yaml
+
+try:  # The C loader is several times faster; Lambda's PyYAML wheels include it.
+    from yaml import CSafeLoader as _YamlLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _YamlLoader
+
+DEFAULT_CONTENT_DIR = Path(
+    os.environ.get("CRAMP_COACH_CONTENT", Path(__file__).resolve().parents[2] / "content")
+)
+
+MAX_SPOKEN_WORDS = 50  # The spoken part of a first answer: short, more is offered.
+MAX_FOLLOW_UP_WORDS = 90
+MAX_SLOT_VALUE_CHARS = 140  # Alexa's limit for a custom slot value or synonym.
+
+_ID = re.compile(r"[a-z][a-z0-9_]*")
+_INTENT_NAME = re.compile(r"[A-Z][A-Za-z]*Intent")
+_SLOT_TYPE = re.compile(r"[A-Z][A-Za-z]*")
+# Alexa allows letters, spaces, apostrophes, and periods in abbreviations ("a. l. s.").
+_SPOKEN_PHRASE = re.compile(r"[a-z]+\.?(?:'[a-z]+)?(?: [a-z]+\.?(?:'[a-z]+)?)*")
+_SAMPLE_SLOT = re.compile(r"\{([a-z_]+)\}")
+_LIST_ITEM_STARTING_WITH_SLOT = re.compile(r"^\s*-\s*\{", re.MULTILINE)
+
+
+# --------------------------------------------------------------------------- errors
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    entry: str | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.entry is not None:
+            where.append(f"entry '{self.entry}'")
+        if self.field is not None:
+            where.append(f"field '{self.field}'")
+        return ": ".join(where + [self.message])
+
+
+class ContentError(Exception):
+    """The content cannot be used; `problems` lists every reason found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = tuple(problems)
+        super().__init__(
+            f"{len(problems)} problem(s) in the content:\n" + "\n".join(f"  {p}" for p in problems)
+        )
+
+
+# --------------------------------------------------------------------------- the model
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    title: str
+    url: str | None
+    seed: str | None  # a seed document's file name in ../shared/seeds
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """An offer made after an answer; "yes" hears `text`, or the answer to `topic`."""
+
+    prompt: str
+    text: str | None = None
+    topic: str | None = None
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    title: str
+    speech: str
+    card: str
+    sources: tuple[str, ...]
+    follow_up: FollowUp | None
+    asked: Mapping[str, tuple[str, ...]]  # slot type -> phrases that name this topic
+
+
+@dataclass(frozen=True)
+class SlotSpec:
+    name: str
+    type: str
+
+
+@dataclass(frozen=True)
+class QuestionIntent:
+    name: str
+    samples: tuple[str, ...]
+    slots: tuple[SlotSpec, ...]
+    topic: str | None  # the one topic this intent answers, or
+    default: str | None  # the topic when its slot has no known value
+
+
+@dataclass(frozen=True)
+class BuiltinIntent:
+    name: str
+    samples: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Prompts:
+    """The skill's own lines, outside any topic. Every field is required in prompts.yaml."""
+
+    welcome: str
+    welcome_reprompt: str
+    help: str
+    help_reprompt: str
+    fallback: str
+    fallback_reprompt: str
+    offer_reprompt: str
+    nothing_offered: str
+    nothing_to_repeat: str
+    declined: str
+    goodbye: str
+    error: str
+    error_reprompt: str
+    card_footer: str
+
+
+@dataclass(frozen=True)
+class Content:
+    invocation_name: str
+    topics: Mapping[str, Topic]
+    question_intents: Mapping[str, QuestionIntent]
+    builtin_intents: tuple[BuiltinIntent, ...]
+    prompts: Prompts
+    sources: Mapping[str, Source]
+    # slot type -> topic id -> phrases; derived from the topics' `asked` lists.
+    slot_types: Mapping[str, Mapping[str, tuple[str, ...]]]
+
+    def topic_for(self, intent_name: str, slot_ids: Mapping[str, str | None]) -> Topic | None:
+        """The topic a question intent answers, given its slots' resolved value ids.
+
+        None when the intent is not one of ours. A slot id that is not a value of that
+        slot's type (an unmatched or forged value) falls back to the intent's default.
+        """
+        intent = self.question_intents.get(intent_name)
+        if intent is None:
+            return None
+        if intent.topic is not None:
+            return self.topics[intent.topic]
+        for slot in intent.slots:
+            value_id = slot_ids.get(slot.name)
+            if value_id is not None and value_id in self.slot_types.get(slot.type, {}):
+                return self.topics[value_id]
+        return self.topics[intent.default]
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_content(directory: Path | str = DEFAULT_CONTENT_DIR) -> Content:
+    """Read and validate all content under `directory`; raise ContentError if unusable."""
+    return _Loader(Path(directory)).load()
+
+
+class _Loader:
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.problems: list[Problem] = []
+        # Ids of every topic entry, valid or not, so a reference to a topic that has its
+        # own problems is not also reported as a reference to an unknown topic.
+        self.topic_ids_seen: set[str] = set()
+
+    # -- helpers
+
+    def problem(self, file: str, entry: str | None, field: str | None, message: str) -> None:
+        self.problems.append(Problem(file, entry, field, message))
+
+    def read_yaml(self, path: Path) -> Any:
+        name = self.display(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            self.problem(name, None, None, "file is missing")
+            return None
+        except (OSError, UnicodeDecodeError) as error:
+            self.problem(name, None, None, f"cannot be read: {error}")
+            return None
+        try:
+            return yaml.load(text, Loader=_YamlLoader)
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            line = f"line {mark.line + 1}: " if mark is not None else ""
+            reason = getattr(error, "problem", None) or str(error)
+            if mark is not None and _LIST_ITEM_STARTING_WITH_SLOT.search(
+                "\n".join(text.splitlines()[max(0, mark.line - 1): mark.line + 1])
+            ):
+                reason += " (an item that starts with {slot} must be in quotes)"
+            self.problem(name, None, None, f"{line}not valid YAML: {reason}")
+            return None
+
+    def display(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.directory.parent))
+        except ValueError:
+            return str(path)
+
+    def top_list(self, path: Path, key: str) -> list:
+        data = self.read_yaml(path)
+        if data is None:
+            return []
+        if not isinstance(data, dict) or not isinstance(data.get(key), list):
+            self.problem(self.display(path), None, key, f"the file must have a top-level list '{key}'")
+            return []
+        return data[key]
+
+    # -- the whole
+
+    def load(self) -> Content:
+        sources = self.load_sources(self.directory / "sources.yaml")
+        prompts = self.load_prompts(self.directory / "prompts.yaml")
+        problems_before = len(self.problems)
+        invocation, intents, builtins = self.load_intents(self.directory / "intents.yaml")
+        intents_ok = len(self.problems) == problems_before
+        topic_files = sorted((self.directory / "answers").glob("*.yaml"))
+        if not topic_files:
+            self.problem(self.display(self.directory / "answers"), None, None, "no topic files (*.yaml)")
+        topics: dict[str, Topic] = {}
+        topic_file: dict[str, str] = {}
+        for path in topic_files:
+            for topic in self.load_topics(path, sources):
+                if topic.id in topics:
+                    self.problem(
+                        self.display(path), topic.id, "id",
+                        f"duplicate id: already used in {topic_file[topic.id]}",
+                    )
+                    continue
+                topics[topic.id] = topic
+                topic_file[topic.id] = self.display(path)
+        # Slot types and reachability come from intents.yaml: if it could not be read,
+        # checking them would bury its one error under a follow-on error per topic.
+        slot_types = self.check_references(topics, topic_file, intents) if intents_ok else {}
+        if self.problems:
+            raise ContentError(self.problems)
+        return Content(
+            invocation_name=invocation,
+            topics=MappingProxyType(topics),
+            question_intents=MappingProxyType({i.name: i for i in intents}),
+            builtin_intents=tuple(builtins),
+            prompts=prompts,
+            sources=MappingProxyType(sources),
+            slot_types=MappingProxyType(
+                {name: MappingProxyType(values) for name, values in slot_types.items()}
+            ),
+        )
+
+    # -- sources.yaml
+
+    def load_sources(self, path: Path) -> dict[str, Source]:
+        file = self.display(path)
+        sources: dict[str, Source] = {}
+        for index, raw in enumerate(self.top_list(path, "sources")):
+            entry = _Entry(self, file, raw, index, {"key", "title", "url", "seed"})
+            key, title = entry.text("key"), entry.text("title")
+            url, seed = entry.text("url", required=False), entry.text("seed", required=False)
+            if entry.ok and (url is None) == (seed is None):
+                self.problem(file, entry.name, "url", "give exactly one of 'url' or 'seed'")
+            if url is not None and not url.startswith(("http://", "https://")):
+                self.problem(file, entry.name, "url", "must start with http:// or https://")
+            if key in sources:
+                self.problem(file, key, "key", "duplicate source key")
+            elif entry.ok and key is not None and title is not None:
+                sources[key] = Source(key, title, url, seed)
+        return sources
+
+    # -- prompts.yaml
+
+    def load_prompts(self, path: Path) -> Prompts:
+        file = self.display(path)
+        data = self.read_yaml(path)
+        names = [f.name for f in fields(Prompts)]
+        if not isinstance(data, dict) or not isinstance(data.get("prompts"), dict):
+            if data is not None:
+                self.problem(file, None, "prompts", "the file must have a top-level mapping 'prompts'")
+            return Prompts(*[""] * len(names))
+        entry = _Entry(self, file, data["prompts"], "prompts", set(names))
+        return Prompts(*[entry.text(name) or "" for name in names])
+
+    # -- intents.yaml
+
+    def load_intents(self, path: Path) -> tuple[str, list[QuestionIntent], list[BuiltinIntent]]:
+        file = self.display(path)
+        data = self.read_yaml(path)
+        if not isinstance(data, dict):
+            if data is not None:
+                self.problem(file, None, None, "the file must be a mapping")
+            return "", [], []
+        top = _Entry(self, file, data, None, {"invocation_name", "question_intents", "builtin_intents"})
+        invocation = top.text("invocation_name") or ""
+        intents = [
+            self.load_question_intent(file, raw, index)
+            for index, raw in enumerate(top.list("question_intents"))
+        ]
+        intents = [i for i in intents if i is not None]
+        builtins = []
+        for index, raw in enumerate(top.list("builtin_intents")):
+            entry = _Entry(self, file, raw, index, {"name", "samples"})
+            name = entry.text("name")
+            samples = entry.text_list("samples", required=False)
+            if name is not None and not name.startswith("AMAZON."):
+                self.problem(file, entry.name, "name", "a built-in intent's name starts with 'AMAZON.'")
+            for sample in samples:
+                self.check_sample(file, entry.name, sample, declared=set())
+            if entry.ok and name:
+                builtins.append(BuiltinIntent(name, samples))
+        seen: dict[str, str] = {}
+        for intent in [*intents, *builtins]:
+            if intent.name in seen:
+                self.problem(file, intent.name, "name", "duplicate intent name")
+            seen[intent.name] = intent.name
+        self.check_unique_samples(file, [*intents, *builtins])
+        return invocation, intents, builtins
+
+    def load_question_intent(self, file: str, raw: Any, index: int) -> QuestionIntent | None:
+        entry = _Entry(self, file, raw, index, {"name", "slots", "default", "topic", "samples"})
+        name = entry.text("name")
+        if name is not None and not _INTENT_NAME.fullmatch(name):
+            self.problem(file, entry.name, "name", "must be CamelCase ending in 'Intent'")
+        slots = []
+        for slot_raw in entry.list("slots", required=False):
+            slot = _Entry(self, file, slot_raw, entry.name, {"name", "type"}, field_prefix="slots.")
+            slot_name, slot_type = slot.text("name"), slot.text("type")
+            if slot_name is not None and not _ID.fullmatch(slot_name):
+                self.problem(file, entry.name, "slots.name", "must be lower_snake_case")
+            if slot_type is not None and not _SLOT_TYPE.fullmatch(slot_type):
+                self.problem(file, entry.name, "slots.type", "must be CamelCase letters")
+            if slot.ok and slot_name and slot_type:
+                slots.append(SlotSpec(slot_name, slot_type))
+        topic = entry.text("topic", required=False)
+        default = entry.text("default", required=False)
+        if slots and (topic is not None or default is None):
+            self.problem(file, entry.name, "default", "an intent with slots needs 'default' and no 'topic'")
+        if not slots and (topic is None or default is not None):
+            self.problem(file, entry.name, "topic", "an intent without slots needs 'topic' and no 'default'")
+        samples = entry.text_list("samples")
+        declared = {slot.name for slot in slots}
+        used: set[str] = set()
+        for sample in samples:
+            used |= self.check_sample(file, entry.name, sample, declared)
+        for unused in sorted(declared - used):
+            self.problem(file, entry.name, "slots", f"slot '{unused}' is used by no sample")
+        if not entry.ok or name is None:
+            return None
+        return QuestionIntent(name, samples, tuple(slots), topic, default)
+
+    def check_sample(self, file: str, intent: str, sample: str, declared: set[str]) -> set[str]:
+        used = set(_SAMPLE_SLOT.findall(sample))
+        for slot in sorted(used - declared):
+            self.problem(file, intent, "samples", f"'{sample}': slot '{{{slot}}}' is not declared")
+        words = _SAMPLE_SLOT.sub("slot", sample)
+        if not _SPOKEN_PHRASE.fullmatch(words):
+            self.problem(
+                file, intent, "samples",
+                f"'{sample}': use lower-case words only (no digits, no , ? ! / and single spaces)",
+            )
+        return used
+
+    def check_unique_samples(self, file: str, intents: list) -> None:
+        owner: dict[str, str] = {}
+        for intent in intents:
+            for sample in intent.samples:
+                if sample in owner:
+                    where = "twice" if owner[sample] == intent.name else f"also in {owner[sample]}"
+                    self.problem(file, intent.name, "samples", f"'{sample}' appears {where}")
+                owner.setdefault(sample, intent.name)
+
+    # -- answers/*.yaml
+
+    def load_topics(self, path: Path, sources: dict[str, Source]) -> list[Topic]:
+        file = self.display(path)
+        topics = []
+        for index, raw in enumerate(self.top_list(path, "topics")):
+            entry = _Entry(
+                self, file, raw, index,
+                {"id", "title", "speech", "card", "sources", "follow_up", "asked"},
+                name_field="id",
+            )
+            topic_id = entry.text("id")
+            if topic_id is not None:
+                self.topic_ids_seen.add(topic_id)
+            if topic_id is not None and not _ID.fullmatch(topic_id):
+                self.problem(file, entry.name, "id", "must be lower_snake_case")
+            title = entry.text("title")
+            speech = entry.text("speech", max_words=MAX_SPOKEN_WORDS)
+            card = entry.text("card")
+            cited = entry.text_list("sources")
+            for key in cited:
+                if key not in sources:
+                    self.problem(file, entry.name, "sources", f"unknown source '{key}' (see sources.yaml)")
+            follow_up = self.load_follow_up(file, entry)
+            asked = self.load_asked(file, entry)
+            if entry.ok and None not in (topic_id, title, speech, card):
+                topics.append(Topic(topic_id, title, speech, card, cited, follow_up, asked))
+        return topics
+
+    def load_follow_up(self, file: str, topic: "_Entry") -> FollowUp | None:
+        raw = topic.raw.get("follow_up") if isinstance(topic.raw, dict) else None
+        if raw is None:
+            return None
+        entry = _Entry(self, file, raw, topic.name, {"prompt", "text", "topic"}, field_prefix="follow_up.")
+        prompt = entry.text("prompt")
+        text = entry.text("text", required=False, max_words=MAX_FOLLOW_UP_WORDS)
+        target = entry.text("topic", required=False)
+        if entry.ok and (text is None) == (target is None):
+            self.problem(file, topic.name, "follow_up", "give exactly one of 'text' or 'topic'")
+        if prompt is not None and not prompt.endswith("?"):
+            self.problem(file, topic.name, "follow_up.prompt", "an offer is a question: end it with '?'")
+        if not entry.ok or prompt is None:
+            topic.ok = False
+            return None
+        return FollowUp(prompt, text, target)
+
+    def load_asked(self, file: str, topic: "_Entry") -> Mapping[str, tuple[str, ...]]:
+        raw = topic.raw.get("asked") if isinstance(topic.raw, dict) else None
+        if raw is None:
+            return MappingProxyType({})
+        if not isinstance(raw, dict):
+            self.problem(file, topic.name, "asked", "must map slot types to lists of phrases")
+            topic.ok = False
+            return MappingProxyType({})
+        asked = {}
+        for slot_type, phrases in raw.items():
+            field = f"asked.{slot_type}"
+            if not isinstance(phrases, list) or not phrases or not all(isinstance(p, str) for p in phrases):
+                self.problem(file, topic.name, field, "must be a non-empty list of phrases")
+                topic.ok = False
+                continue
+            for phrase in phrases:
+                if len(phrase) > MAX_SLOT_VALUE_CHARS:
+                    self.problem(file, topic.name, field, f"'{phrase[:40]}…' is over {MAX_SLOT_VALUE_CHARS} characters")
+                elif not _SPOKEN_PHRASE.fullmatch(phrase):
+                    self.problem(file, topic.name, field, f"'{phrase}': use lower-case words only")
+            asked[str(slot_type)] = tuple(phrases)
+        return MappingProxyType(asked)
+
+    # -- across files
+
+    def check_references(
+        self, topics: dict[str, Topic], topic_file: dict[str, str], intents: list[QuestionIntent]
+    ) -> dict[str, dict[str, tuple[str, ...]]]:
+        intents_file = self.display(self.directory / "intents.yaml")
+        used_types = {slot.type for intent in intents for slot in intent.slots}
+        reachable: set[str] = set()
+        for intent in intents:
+            for field, target in (("topic", intent.topic), ("default", intent.default)):
+                if target is None:
+                    continue
+                if target in topics:
+                    reachable.add(target)
+                elif target not in self.topic_ids_seen:
+                    self.problem(intents_file, intent.name, field, f"unknown topic '{target}'")
+
+        slot_types: dict[str, dict[str, tuple[str, ...]]] = {name: {} for name in sorted(used_types)}
+        phrase_owner: dict[tuple[str, str], str] = {}
+        for topic in topics.values():
+            file = topic_file[topic.id]
+            if topic.follow_up is not None and topic.follow_up.topic is not None:
+                target = topic.follow_up.topic
+                if target not in self.topic_ids_seen:
+                    self.problem(file, topic.id, "follow_up.topic", f"unknown topic '{target}'")
+                elif target == topic.id:
+                    self.problem(file, topic.id, "follow_up.topic", "a topic cannot offer itself")
+            for slot_type, phrases in topic.asked.items():
+                if slot_type not in used_types:
+                    self.problem(
+                        file, topic.id, f"asked.{slot_type}",
+                        f"unknown slot type '{slot_type}' (types used in intents.yaml: {', '.join(sorted(used_types))})",
+                    )
+                    continue
+                slot_types[slot_type][topic.id] = phrases
+                reachable.add(topic.id)
+                for phrase in phrases:
+                    owner = phrase_owner.setdefault((slot_type, phrase), topic.id)
+                    if owner != topic.id:
+                        self.problem(
+                            file, topic.id, f"asked.{slot_type}",
+                            f"'{phrase}' already names topic '{owner}' for {slot_type}",
+                        )
+        for topic_id in sorted(set(topics) - reachable):
+            self.problem(
+                topic_file[topic_id], topic_id, "asked",
+                "no intent reaches this topic: add phrases under 'asked' or name it in intents.yaml",
+            )
+        for slot_type, values in slot_types.items():
+            if not values:
+                self.problem(intents_file, None, None, f"slot type '{slot_type}' has no values: no topic lists it under 'asked'")
+        return slot_types
+
+
+class _Entry:
+    """Typed field access for one YAML mapping, recording problems instead of raising."""
+
+    def __init__(
+        self,
+        loader: _Loader,
+        file: str,
+        raw: Any,
+        position: int | str | None,
+        known: set[str],
+        name_field: str = "name",
+        field_prefix: str = "",
+    ):
+        self.loader, self.file, self.raw, self.prefix = loader, file, raw, field_prefix
+        self.ok = True
+        if isinstance(position, str) or position is None:
+            self.name = position
+        elif isinstance(raw, dict) and isinstance(raw.get(name_field, raw.get("key")), str):
+            self.name = raw.get(name_field, raw.get("key"))
+        else:
+            self.name = f"#{position + 1}"
+        if not isinstance(raw, dict):
+            self.fail(None, "must be a mapping of fields")
+            self.raw = {}
+            return
+        for unknown in sorted(set(map(str, raw)) - known):
+            self.fail(unknown, f"unknown field (expected one of: {', '.join(sorted(known))})")
+
+    def fail(self, field: str | None, message: str) -> None:
+        self.ok = False
+        field = None if field is None else self.prefix + field
+        self.loader.problem(self.file, self.name, field, message)
+
+    def text(self, field: str, required: bool = True, max_words: int | None = None) -> str | None:
+        value = self.raw.get(field)
+        if value is None:
+            if required:
+                self.fail(field, "missing")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.fail(field, "must be non-empty text")
+            return None
+        value = " ".join(value.split())
+        if max_words is not None and len(value.split()) > max_words:
+            self.fail(field, f"{len(value.split())} words; keep it to {max_words} and offer the rest")
+        return value
+
+    def list(self, field: str, required: bool = True) -> list:
+        value = self.raw.get(field)
+        if value is None:
+            if required:
+                self.fail(field, "missing")
+            return []
+        if not isinstance(value, list) or not value:
+            self.fail(field, "must be a non-empty list")
+            return []
+        return value
+
+    def text_list(self, field: str, required: bool = True) -> tuple[str, ...]:
+        values = self.list(field, required)
+        if not all(isinstance(v, str) and v.strip() for v in values):
+            self.fail(field, "every item must be non-empty text")
+            return ()
+        return tuple(" ".join(v.split()) for v in values)

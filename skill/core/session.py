@@ -1,0 +1,45 @@
+"""What the skill remembers between turns of one session, and nothing more.
+
+Session attributes die with the session, so nothing about a person's health outlives it.
+The state is read defensively: attributes arrive in the request and may be missing,
+stale or forged, and a bad value is dropped rather than trusted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+from .speech import Speech
+
+OFFER_FROM = "offer_from"  # the topic whose follow-up offer awaits a yes or no
+LAST_SPEECH = "last_speech"  # what "repeat" says again
+LAST_REPROMPT = "last_reprompt"
+
+
+@dataclass(frozen=True)
+class SessionState:
+    offer_from: str | None = None
+    last_speech: Speech | None = None
+    last_reprompt: Speech | None = None
+
+    @classmethod
+    def from_attributes(cls, attributes: object) -> "SessionState":
+        if not isinstance(attributes, Mapping):
+            return cls()
+        offer_from = attributes.get(OFFER_FROM)
+        return cls(
+            offer_from=offer_from if isinstance(offer_from, str) else None,
+            last_speech=Speech.from_json(attributes.get(LAST_SPEECH)),
+            last_reprompt=Speech.from_json(attributes.get(LAST_REPROMPT)),
+        )
+
+    def to_attributes(self) -> dict:
+        attributes: dict = {}
+        if self.offer_from is not None:
+            attributes[OFFER_FROM] = self.offer_from
+        if self.last_speech is not None:
+            attributes[LAST_SPEECH] = self.last_speech.to_json()
+        if self.last_reprompt is not None:
+            attributes[LAST_REPROMPT] = self.last_reprompt.to_json()
+        return attributes
