@@ -1,0 +1,1 @@
+"""Thin ask-sdk-core handlers: read the request, ask the core, respond."""

@@ -1,0 +1,71 @@
+"""The seam between ask-sdk-core and the pure core.
+
+Requests are read here (slot ids, session state) and a core `Reply` becomes an SDK
+response here, so the handlers stay a line or two long and nothing else touches the SDK's
+response builder.
+"""
+
+from __future__ import annotations
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
+from ask_sdk_model.slu.entityresolution import StatusCode
+from ask_sdk_model.ui import SimpleCard
+
+from ..core.conversation import Reply
+from ..core.session import SessionState
+
+
+def intent_name(handler_input: HandlerInput) -> str | None:
+    intent = getattr(handler_input.request_envelope.request, "intent", None)
+    name = getattr(intent, "name", None)
+    return name if isinstance(name, str) else None
+
+
+def slot_ids(handler_input: HandlerInput) -> dict[str, str | None]:
+    """Each slot's entity-resolution id, or None when Alexa matched no value."""
+    intent = getattr(handler_input.request_envelope.request, "intent", None)
+    slots = getattr(intent, "slots", None)
+    if not isinstance(slots, dict):
+        return {}
+    return {name: _resolved_id(slot) for name, slot in slots.items()}
+
+
+def _resolved_id(slot) -> str | None:
+    resolutions = getattr(slot, "resolutions", None)
+    for authority in getattr(resolutions, "resolutions_per_authority", None) or []:
+        status = getattr(getattr(authority, "status", None), "code", None)
+        if status != StatusCode.ER_SUCCESS_MATCH:
+            continue
+        for match in getattr(authority, "values", None) or []:
+            value_id = getattr(getattr(match, "value", None), "id", None)
+            if isinstance(value_id, str):
+                return value_id
+    return None
+
+
+def session_state(handler_input: HandlerInput) -> SessionState:
+    if handler_input.request_envelope.session is None:
+        return SessionState()
+    return SessionState.from_attributes(handler_input.attributes_manager.session_attributes)
+
+
+def respond(handler_input: HandlerInput, reply: Reply) -> Response:
+    builder = handler_input.response_builder
+    builder.speak(reply.speech.ssml())
+    if reply.reprompt is not None:
+        builder.ask(reply.reprompt.ssml())
+    if reply.card is not None:
+        builder.set_card(SimpleCard(title=reply.card.title, content=reply.card.text))
+    builder.set_should_end_session(reply.ends_session)
+    if handler_input.request_envelope.session is not None:
+        # A closing session keeps nothing; an open one keeps only what the next turn needs.
+        handler_input.attributes_manager.session_attributes = (
+            {} if reply.ends_session else reply.next_state().to_attributes()
+        )
+    return builder.response
+
+
+def silent(handler_input: HandlerInput) -> Response:
+    """An empty response, for requests Alexa does not allow speech in reply to."""
+    return handler_input.response_builder.response

@@ -1,0 +1,17 @@
+"""Every question intent in content/intents.yaml, answered from its topic."""
+
+from __future__ import annotations
+
+from ask_sdk_core.handler_input import HandlerInput
+
+from .adapter import intent_name, respond, slot_ids
+from .base import ConversationHandler
+
+
+class QuestionHandler(ConversationHandler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return intent_name(handler_input) in self.conversation.content.question_intents
+
+    def handle(self, handler_input: HandlerInput):
+        reply = self.conversation.answer(intent_name(handler_input), slot_ids(handler_input))
+        return respond(handler_input, reply)
