@@ -1,0 +1,90 @@
+"""python -m skill: the maintainer's command line.
+
+  dialog         type what you would say to Alexa and see what it would answer (offline)
+  build-models   regenerate interaction_models/ from content/ (--check: only compare)
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from .core.content import ContentError, load_content
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m skill", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    dialog = commands.add_parser(
+        "dialog",
+        help="talk to the skill offline, as with `ask dialog`",
+        description="Type what you would say to Alexa: 'open cramp coach', "
+        "'ask cramp coach why do I get cramps at night', or a bare question. "
+        "'.quit' (or Ctrl-D) leaves. When stdin is not a terminal, one utterance per line.",
+    )
+    dialog.add_argument("--locale", default="en-US", help="interaction model and skill locale (default en-US)")
+    dialog.add_argument("--ssml", action="store_true", help="print the SSML instead of plain text")
+    dialog.add_argument("--json", action="store_true", help="print one JSON object per turn")
+    dialog.add_argument("-v", "--verbose", action="store_true", help="show the resolved intent and slots")
+
+    build = commands.add_parser("build-models", help="generate interaction_models/ from content/")
+    build.add_argument("--check", action="store_true", help="exit 1 if the committed models are out of date")
+
+    args = parser.parse_args(argv)
+    # The skill logs at INFO for CloudWatch; at the keyboard only problems matter.
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        if args.command == "dialog":
+            return _dialog(args)
+        return _build_models(args)
+    except ContentError as error:
+        print(error, file=sys.stderr)
+        return 2
+
+
+def _dialog(args: argparse.Namespace) -> int:
+    from .simulator.dialog import Dialog, interactive_lines, run
+
+    try:
+        dialog = Dialog.for_locale(args.locale)
+    except LookupError as error:
+        print(f"python -m skill dialog: {error}", file=sys.stderr)
+        return 2
+    if sys.stdin.isatty():
+        if not args.json:
+            print(
+                f"Cramp Coach offline dialog ({args.locale}). Type what you would say to Alexa,\n"
+                "e.g. 'open cramp coach' or 'ask cramp coach my calf is cramping'. '.quit' leaves.\n"
+            )
+        lines = interactive_lines()
+    else:
+        lines = sys.stdin
+    return run(
+        dialog,
+        lines,
+        sys.stdout,
+        as_json=args.json,
+        show_ssml=args.ssml,
+        verbose=args.verbose,
+        echo=not sys.stdin.isatty(),
+    )
+
+
+def _build_models(args: argparse.Namespace) -> int:
+    from .interaction_model import stale_models, write_models
+
+    content = load_content()
+    if args.check:
+        stale = stale_models(content)
+        for path in stale:
+            print(f"{path.name} is out of date with content/: run `python -m skill build-models`", file=sys.stderr)
+        return 1 if stale else 0
+    for path in write_models(content):
+        print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,45 @@
+"""How people usually say Alexa's built-in intents.
+
+Alexa trains these itself, so a model lists no samples for them (or only extra ones).
+The offline resolver needs them spelled out; these are the common phrasings from Amazon's
+standard built-in intent documentation and everyday use. "exit" is absent on purpose:
+Alexa ends the session for it with a SessionEndedRequest rather than an intent.
+"""
+
+BUILTIN_PHRASES: dict[str, tuple[str, ...]] = {
+    "AMAZON.HelpIntent": (
+        "help", "help me", "i need help", "can you help me", "what can i say", "what do i say",
+        "what can you do", "what can i do", "what are my options", "how do i use this",
+        "how does this work", "instructions",
+    ),
+    "AMAZON.StopIntent": (
+        "stop", "stop it", "stop talking", "off", "shut up", "be quiet", "quiet", "quit",
+        "goodbye", "bye", "bye bye", "that's all", "that's enough", "enough", "i'm done",
+        "i'm finished", "go away", "leave me alone", "end", "that will do",
+    ),
+    "AMAZON.CancelIntent": (
+        "cancel", "cancel that", "never mind", "nevermind", "forget it", "forget about it",
+        "don't worry about it",
+    ),
+    "AMAZON.YesIntent": (
+        "yes", "yeah", "yep", "yup", "yes please", "sure", "sure thing", "ok", "okay",
+        "alright", "all right", "of course", "please", "please do", "go ahead", "why not",
+        "definitely", "absolutely", "sounds good", "i do", "yes i do", "yes tell me",
+        "tell me", "i would", "yes i would", "i'd like that", "do it", "go on", "yes go on",
+    ),
+    "AMAZON.NoIntent": (
+        "no", "nope", "nah", "no thanks", "no thank you", "not now", "not really", "no i don't",
+        "i don't", "i'm good", "i'm fine", "no i'm good", "no i'm fine", "not today",
+        "i'd rather not", "no way", "maybe later",
+    ),
+    "AMAZON.RepeatIntent": (
+        "repeat", "repeat that", "repeat please", "say that again", "say it again",
+        "can you repeat that", "could you repeat that", "what did you say", "come again",
+        "pardon", "pardon me", "sorry what", "one more time", "again", "huh", "what was that",
+    ),
+    "AMAZON.NavigateHomeIntent": (
+        "go home", "home", "main menu", "go to the main menu", "back to the start",
+        "go back to the start", "back to the beginning",
+    ),
+    "AMAZON.FallbackIntent": (),
+}

@@ -1,0 +1,196 @@
+"""The offline dialog: type what you would say to Alexa, see what Alexa would say back.
+
+Like `ask dialog`, but with no Amazon account, deployment or network: the text is resolved
+against interaction_models/<locale>.json, wrapped in a real request envelope, and sent to
+the same `lambda_handler` that AWS Lambda runs. Session attributes carry across turns, and
+the session closes when a response ends it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, TextIO
+
+from ..core.speech import ssml_to_plain
+from ..interaction_model import MODELS_DIR, model_path
+from .envelopes import LOCAL_SKILL_ID, Session, intent_request, launch_request, session_ended_request
+from .nlu import Resolution, Resolver, normalize
+
+Handler = Callable[[dict, object], dict]
+
+_LAUNCH_VERBS = r"(?:open|launch|start|begin|load|run|play|use|talk to|speak to|go to)"
+_CONNECTING_WORDS = r"(?:to|about|for|if|whether|that)"
+
+
+@dataclass(frozen=True)
+class Turn:
+    utterance: str
+    intent: str | None  # None for a LaunchRequest or SessionEndedRequest
+    slots: dict  # filled slots: name -> {"value", "id", "status"}
+    request: dict | None  # None when nothing was sent to the skill
+    response: dict | None
+    resolution: Resolution | None = None
+
+    @property
+    def speech_ssml(self) -> str | None:
+        speech = ((self.response or {}).get("response") or {}).get("outputSpeech") or {}
+        return speech.get("ssml")
+
+    @property
+    def ends_session(self) -> bool:
+        return ((self.response or {}).get("response") or {}).get("shouldEndSession") is not False
+
+    def to_json(self) -> dict:
+        return {
+            "utterance": self.utterance,
+            "intent": self.intent,
+            "slots": self.slots,
+            "request": self.request,
+            "response": self.response,
+        }
+
+
+class Dialog:
+    def __init__(self, handler: Handler, resolver: Resolver, locale: str, skill_id: str):
+        self.handler = handler
+        self.resolver = resolver
+        self.locale = locale
+        self.skill_id = skill_id
+        self.session: Session | None = None
+        invocation = re.escape(normalize(resolver.invocation_name))
+        self._launch = re.compile(rf"^(?:(?:{_LAUNCH_VERBS}|ask|tell) )?{invocation}$")
+        self._one_shot = re.compile(
+            rf"^(?:(?:ask|tell) {invocation}(?: {_CONNECTING_WORDS})?"
+            rf"|{_LAUNCH_VERBS} {invocation} and) (?P<rest>.+)$"
+        )
+        self._one_shot_suffix = re.compile(rf"^(?P<rest>.+) (?:using|with|from|on|in) {invocation}$")
+
+    @classmethod
+    def for_locale(cls, locale: str = "en-US", models_dir: Path = MODELS_DIR) -> "Dialog":
+        path = model_path(locale, models_dir)
+        if not path.exists():
+            available = ", ".join(sorted(p.stem for p in models_dir.glob("*.json"))) or "none"
+            raise LookupError(f"no interaction model for {locale} (available: {available})")
+        resolver = Resolver(json.loads(path.read_text(encoding="utf-8")))
+        from ..lambda_function import lambda_handler  # reads and validates the content
+
+        skill_id = os.environ.get("SKILL_ID") or LOCAL_SKILL_ID
+        return cls(lambda_handler, resolver, locale, skill_id)
+
+    @property
+    def session_open(self) -> bool:
+        return self.session is not None
+
+    def say(self, utterance: str) -> Turn:
+        text = normalize(utterance)
+        if text == "exit":
+            return self._exit(utterance)
+        if self._launch.match(text):
+            self.session = Session(self.skill_id)
+            return self._send(utterance, launch_request(self.session, self.locale), None)
+        one_shot = self._one_shot.match(text) or self._one_shot_suffix.match(text)
+        if one_shot:
+            self.session = Session(self.skill_id)
+            text = one_shot.group("rest")
+        elif self.session is None:
+            # Real Alexa would answer a bare question itself; here it goes to the skill,
+            # as if "ask cramp coach" had been said first.
+            self.session = Session(self.skill_id)
+        resolution = self.resolver.resolve(text)
+        return self._send(utterance, intent_request(self.session, self.locale, resolution), resolution)
+
+    def _exit(self, utterance: str) -> Turn:
+        """Alexa ends the session for "exit" with a SessionEndedRequest, and says nothing."""
+        if self.session is None:
+            return Turn(utterance, None, {}, None, None)
+        return self._send(utterance, session_ended_request(self.session, self.locale), None)
+
+    def _send(self, utterance: str, request: dict, resolution: Resolution | None) -> Turn:
+        session = self.session
+        try:
+            response = self.handler(request, None)
+        except Exception:
+            self.session = None
+            raise
+        turn = Turn(
+            utterance,
+            resolution.intent if resolution else None,
+            _filled_slots(resolution),
+            request,
+            response,
+            resolution,
+        )
+        if turn.ends_session or request["request"]["type"] == "SessionEndedRequest":
+            self.session = None
+        else:
+            session.new = False
+            session.attributes = response.get("sessionAttributes") or {}
+        return turn
+
+
+def _filled_slots(resolution: Resolution | None) -> dict:
+    if resolution is None:
+        return {}
+    return {
+        s.name: {"value": s.value, "id": s.id, "status": s.status}
+        for s in resolution.slots
+        if s.value is not None
+    }
+
+
+# --------------------------------------------------------------------------- the REPL
+
+
+def run(
+    dialog: Dialog,
+    lines: Iterable[str],
+    out: TextIO,
+    *,
+    as_json: bool = False,
+    show_ssml: bool = False,
+    verbose: bool = False,
+    echo: bool = False,
+) -> int:
+    for line in lines:
+        utterance = line.strip()
+        if not utterance:
+            continue
+        if utterance == ".quit":
+            break
+        if echo and not as_json:
+            print(f"User  > {utterance}", file=out)
+        turn = dialog.say(utterance)
+        if as_json:
+            print(json.dumps(turn.to_json(), ensure_ascii=False), file=out, flush=True)
+            continue
+        if verbose and turn.resolution is not None:
+            r = turn.resolution
+            slots = " ".join(f"{n}={v['id'] or v['value']!r}" for n, v in turn.slots.items())
+            print(f"        [{r.intent} {slots} ({r.method} {r.score:.2f})]".replace("  (", " ("), file=out)
+        if turn.request is None:
+            print("        [no session is open]", file=out)
+            continue
+        ssml = turn.speech_ssml
+        if ssml is not None:
+            print(f"Alexa > {ssml if show_ssml else ssml_to_plain(ssml)}", file=out)
+        if not dialog.session_open:
+            print("        [session ended]", file=out)
+        out.flush()
+    return 0
+
+
+def interactive_lines(prompt: str = "User  > ") -> Iterable[str]:
+    while True:
+        try:
+            yield input(prompt)
+        except EOFError:
+            print(file=sys.stdout)
+            return
+        except KeyboardInterrupt:
+            print(file=sys.stdout)
+            return

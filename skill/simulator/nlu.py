@@ -1,0 +1,381 @@
+"""Offline language understanding over an ASK interaction model: text in, intent and slots out.
+
+How it decides, in order:
+1. Normalise the text the same way for utterances and samples: lower case, punctuation
+   dropped, contractions expanded ("what's" -> "what is"), spelled abbreviations joined
+   ("a. l. s." -> "als"), fillers such as "um", "ow" and "please" dropped.
+2. Exact: every sample is a pattern with its {slots} as wildcards. A full match whose
+   custom slots all resolve to a value or synonym wins; among several, the sample with
+   the most literal words. Values resolve to ids as Alexa's entity resolution does
+   (ER_SUCCESS_MATCH, or ER_SUCCESS_NO_MATCH for a word not in the slot type).
+3. Similar: otherwise, slot values are spotted anywhere in the text, and the text is
+   compared with every sample as a bag of word stems and word pairs, weighted so rare,
+   telling words count more than "i" or "cramp" (cosine similarity, tf-idf). The best
+   intent wins if its score clears THRESHOLD.
+4. Otherwise AMAZON.FallbackIntent.
+
+Built-in intents are matched on their usual phrases (builtin_phrases.py) plus any samples
+the model adds. This approximates Alexa's statistical model; it has no speech recognition
+errors, no dialog management, and never learns from traffic.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Iterable
+
+from .builtin_phrases import BUILTIN_PHRASES
+
+FALLBACK = "AMAZON.FallbackIntent"
+THRESHOLD = 0.5
+MATCH, NO_MATCH = "ER_SUCCESS_MATCH", "ER_SUCCESS_NO_MATCH"
+
+_FILLERS = {"um", "umm", "uh", "uhh", "er", "erm", "hmm", "ow", "oww", "owww", "ouch",
+            "argh", "ah", "oh", "alexa", "hey", "please"}
+# Words that say little about which question is asked; they still count, only less.
+_LIGHT_WORDS = {"a", "an", "the", "is", "are", "am", "do", "does", "i", "my", "me", "it",
+                "to", "of", "for", "and", "or", "in", "on", "at", "be", "so", "just",
+                "really", "very", "that", "this", "with", "you", "your", "there", "any"}
+# Question words shape a question but don't say what it is about.
+_QUESTION_WORDS = {"what", "how", "why", "when", "where", "which", "who", "can", "could",
+                   "should", "would", "will", "did", "was", "have", "has", "get", "about",
+                   "tell", "know", "want", "need", "if", "not", "no", "yes", "please", "now",
+                   "give", "make", "go", "got", "let", "me", "some", "one", "thing", "something"}
+_LIGHT_WEIGHT = 0.35
+_UNSEEN_WEIGHT = 1.0  # a word no sample uses
+_PAIR_SCALE = 0.6  # word pairs carry order ("why do i get") but less than the words
+_SLOT_SCALE = 1.5  # a recognised slot value is strong evidence for intents that take it
+# Leading words that are not part of a slot value: "my left calf" -> "calf".
+_VALUE_PREFIXES = {"my", "the", "a", "an", "your", "his", "her", "our", "their", "this",
+                   "that", "left", "right", "both", "whole", "bad", "little", "some", "of"}
+
+_CONTRACTIONS = {"won't": "will not", "can't": "can not", "cannot": "can not",
+                 "shan't": "shall not", "ain't": "is not", "let's": "let us", "ok": "okay",
+                 "gonna": "going to", "wanna": "want to"}
+_SUFFIXES = (("n't", " not"), ("'m", " am"), ("'re", " are"), ("'ve", " have"),
+             ("'ll", " will"), ("'d", " would"))
+_ABBREVIATION = re.compile(r"\b(?:[a-z]\.\s*){2,}")
+_NON_WORD = re.compile(r"[^a-z0-9' ]+")
+_SLOT = re.compile(r"\{([A-Za-z_]+)\}")
+
+
+# --------------------------------------------------------------------------- text
+
+
+def normalize(text: str) -> str:
+    text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    text = _ABBREVIATION.sub(lambda m: m.group(0).replace(".", "").replace(" ", "") + " ", text)
+    text = _NON_WORD.sub(" ", text)
+    words = []
+    for word in text.split():
+        words.extend(_expand(word.strip("'")))
+    kept = [w for w in words if w and w not in _FILLERS]
+    return " ".join(kept or words)
+
+
+def _expand(word: str) -> list[str]:
+    if word in _CONTRACTIONS:
+        return _CONTRACTIONS[word].split()
+    for suffix, replacement in _SUFFIXES:
+        if word.endswith(suffix) and len(word) > len(suffix):
+            return (word[: -len(suffix)] + replacement).split()
+    if word.endswith("'s") and len(word) > 2:
+        # "calf's cramping", "what's": spoken 's is usually "is" or "has"; possessives
+        # ("runner's") come out the same way in samples and values, so they still agree.
+        return [word[:-2], "is"]
+    return [word]
+
+
+def stem(word: str) -> str:
+    """A crude suffix stripper, enough to make "cramping", "cramped", "cramps" agree."""
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 3:
+            return word[: -len(suffix)]
+    if word.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class SlotValue:
+    name: str
+    type: str
+    value: str | None = None  # the words as heard
+    id: str | None = None  # the resolved value's id (ER_SUCCESS_MATCH)
+    canonical: str | None = None  # the resolved value's name
+
+    @property
+    def status(self) -> str | None:
+        if self.value is None:
+            return None
+        if self.type.startswith("AMAZON."):
+            return None  # built-in slot types carry no entity resolution
+        return MATCH if self.id is not None else NO_MATCH
+
+
+@dataclass(frozen=True)
+class Resolution:
+    intent: str
+    slots: tuple[SlotValue, ...]
+    score: float
+    method: str  # "sample", "similar" or "fallback"
+
+
+# --------------------------------------------------------------------------- the model
+
+
+@dataclass(frozen=True)
+class _Entity:
+    type: str
+    id: str
+    canonical: str
+    start: int
+    end: int  # exclusive token index
+
+
+class _SlotType:
+    def __init__(self, name: str, values: Iterable[dict]):
+        self.name = name
+        self.by_words: dict[tuple[str, ...], tuple[str, str]] = {}
+        for value in values:
+            canonical = value["name"]["value"]
+            for phrase in [canonical, *value["name"].get("synonyms", [])]:
+                words = tuple(stem(w) for w in normalize(phrase).split())
+                self.by_words.setdefault(words, (value.get("id") or canonical, canonical))
+        self.longest = max((len(k) for k in self.by_words), default=0)
+
+    def lookup(self, spoken: str) -> tuple[str, str] | None:
+        words = normalize(spoken).split()
+        while words:
+            found = self.by_words.get(tuple(stem(w) for w in words))
+            if found is not None:
+                return found
+            if words[0] not in _VALUE_PREFIXES:
+                return None
+            words = words[1:]
+        return None
+
+
+@dataclass
+class _Sample:
+    intent: str
+    parts: list[tuple[str, str]]  # ("word", w) or ("slot", slot name)
+    pattern: re.Pattern
+    literal_words: int
+    builtin: bool  # one of Alexa's built-in intents
+
+    def comparable_to(self, word_count: int) -> bool:
+        """Whether the similarity stage may consider this sample for a text this long.
+
+        A sample that is only a slot ("{topic}") says nothing about wording, and a short
+        built-in phrase ("off", "go away") must not claim a sentence that merely contains
+        it: Alexa matches built-ins on short, whole utterances.
+        """
+        if self.literal_words == 0:
+            return False
+        return not self.builtin or word_count <= len(self.parts) + 1
+
+
+class Resolver:
+    def __init__(self, model: dict):
+        language = model.get("interactionModel", model)["languageModel"]
+        self.invocation_name = language["invocationName"]
+        self.types = {t["name"]: _SlotType(t["name"], t.get("values", [])) for t in language.get("types", [])}
+        self.intent_slots: dict[str, dict[str, str]] = {}
+        self.samples: list[_Sample] = []
+        for intent in language["intents"]:
+            name = intent["name"]
+            slots = {s["name"]: s["type"] for s in intent.get("slots", [])}
+            self.intent_slots[name] = slots
+            phrases = [*BUILTIN_PHRASES.get(name, ()), *intent.get("samples", [])]
+            for phrase in phrases:
+                self.samples.append(self._compile(name, phrase))
+        self._weights = self._feature_weights()
+        self._sample_vectors = [self._sample_vector(s) for s in self.samples]
+
+    def _compile(self, intent: str, sample: str) -> _Sample:
+        parts: list[tuple[str, str]] = []
+        for index, chunk in enumerate(_SLOT.split(sample)):
+            if index % 2:
+                parts.append(("slot", chunk))
+            else:
+                parts.extend(("word", w) for w in normalize(chunk).split())
+        regex = r"\s".join(
+            re.escape(v) if kind == "word" else f"(?P<s{i}>.+?)" for i, (kind, v) in enumerate(parts)
+        )
+        literal = sum(1 for kind, _ in parts if kind == "word")
+        return _Sample(intent, parts, re.compile(f"^{regex}$"), literal, intent.startswith("AMAZON."))
+
+    # -- weights
+
+    def _features(self, sequence: list[str]) -> set[str]:
+        features = set(sequence)
+        features.update(f"{a} {b}" for a, b in zip(sequence, sequence[1:]))
+        return features
+
+    def _sample_sequence(self, sample: _Sample) -> list[str]:
+        return [
+            stem(v) if kind == "word" else f"<{self.intent_slots[sample.intent].get(v, v)}>"
+            for kind, v in sample.parts
+        ]
+
+    def _feature_weights(self) -> dict[str, float]:
+        counts = Counter()
+        for sample in self.samples:
+            counts.update(self._features(self._sample_sequence(sample)))
+        total = len(self.samples)
+        return {f: math.log((total + 1) / (n + 1)) + 1 for f, n in counts.items()}
+
+    def _weight(self, feature: str) -> float:
+        base = self._weights.get(feature, _UNSEEN_WEIGHT)
+        if " " in feature:
+            return base * _PAIR_SCALE
+        if feature.startswith("<"):
+            return base * _SLOT_SCALE
+        return base * _LIGHT_WEIGHT if feature in _LIGHT_WORDS else base
+
+    def _sample_vector(self, sample: _Sample) -> tuple[dict[str, float], float]:
+        vector = {f: self._weight(f) for f in self._features(self._sample_sequence(sample))}
+        return vector, math.sqrt(sum(w * w for w in vector.values()))
+
+    # -- resolving
+
+    def resolve(self, text: str) -> Resolution:
+        utterance = normalize(text)
+        if not utterance:
+            return Resolution(FALLBACK, (), 0.0, "fallback")
+        exact, partial = self._match_exactly(utterance)
+        if exact is not None:
+            return exact
+        similar = self._match_similar(utterance)
+        best = max((r for r in (partial, similar) if r is not None), key=lambda r: r.score, default=None)
+        if best is None or best.score < THRESHOLD:
+            return Resolution(FALLBACK, (), best.score if best else 0.0, "fallback")
+        return best
+
+    def _slot_value(self, intent: str, slot: str, spoken: str) -> SlotValue:
+        slot_type = self.intent_slots[intent].get(slot, "")
+        found = self.types[slot_type].lookup(spoken) if slot_type in self.types else None
+        value_id, canonical = found if found else (None, None)
+        return SlotValue(slot, slot_type, spoken, value_id, canonical)
+
+    def _complete(self, intent: str, filled: dict[str, SlotValue]) -> tuple[SlotValue, ...]:
+        """Every slot the intent declares, as Alexa sends them: filled or empty."""
+        return tuple(
+            filled.get(name, SlotValue(name, slot_type)) for name, slot_type in self.intent_slots[intent].items()
+        )
+
+    def _match_exactly(self, utterance: str) -> tuple[Resolution | None, Resolution | None]:
+        best_key, best, partial = None, None, None
+        for sample in self.samples:
+            match = sample.pattern.match(utterance)
+            if match is None:
+                continue
+            filled = {
+                v: self._slot_value(sample.intent, v, match.group(f"s{i}"))
+                for i, (kind, v) in enumerate(sample.parts)
+                if kind == "slot"
+            }
+            if all(s.status != NO_MATCH for s in filled.values()):
+                key = sum(len(v) for kind, v in sample.parts if kind == "word")
+                if best_key is None or key > best_key:
+                    best_key = key
+                    best = Resolution(sample.intent, self._complete(sample.intent, filled), 1.0, "sample")
+            else:
+                # Only a slot value unknown to its type: as good as the literal words around it.
+                heard = sum(len(s.value.split()) for s in filled.values())
+                score = 0.9 * sample.literal_words / (sample.literal_words + heard)
+                if partial is None or score > partial.score:
+                    partial = Resolution(sample.intent, self._complete(sample.intent, filled), score, "sample")
+        return best, partial
+
+    def _spot_entities(self, words: list[str]) -> list[_Entity]:
+        stems = [stem(w) for w in words]
+        found = []
+        for slot_type in self.types.values():
+            for start in range(len(stems)):
+                for end in range(min(len(stems), start + slot_type.longest), start, -1):
+                    value = slot_type.by_words.get(tuple(stems[start:end]))
+                    if value is not None:
+                        found.append(_Entity(slot_type.name, value[0], value[1], start, end))
+                        break
+        # Longer values first: "back of my thigh" is preferred over "back".
+        return sorted(found, key=lambda e: e.end - e.start, reverse=True)
+
+    def _match_similar(self, utterance: str) -> Resolution | None:
+        words = utterance.split()
+        stems = [stem(w) for w in words]
+        entities = self._spot_entities(words)
+        best: Resolution | None = None
+        for sample, (vector, norm) in zip(self.samples, self._sample_vectors):
+            if not sample.comparable_to(len(words)):
+                continue
+            slot_types = self.intent_slots[sample.intent]
+            chosen: dict[str, _Entity] = {}
+            for kind, slot in sample.parts:
+                if kind != "slot":
+                    continue
+                for entity in entities:
+                    overlaps = any(e.start < entity.end and entity.start < e.end for e in chosen.values())
+                    if entity.type == slot_types.get(slot) and not overlaps:
+                        chosen[slot] = entity
+                        break
+            sequence = _replace_spans(stems, chosen.values())
+            features = self._features(sequence)
+            shared = features & vector.keys()
+            if not any(_is_content(f) for f in shared):
+                continue  # "what is the weather" only shares "what is" with "what is a cramp"
+            dot = sum(vector[f] * self._weight(f) for f in shared)
+            own = math.sqrt(sum(self._weight(f) ** 2 for f in features))
+            score = dot / (own * norm)
+            if best is None or score > best.score:
+                filled = self._fill(sample.intent, words, entities, chosen)
+                best = Resolution(sample.intent, filled, score, "similar")
+        return best
+
+    def _fill(self, intent: str, words: list[str], entities: list[_Entity], chosen: dict[str, _Entity]):
+        """Slots from the sample's own placeholders, then any other declared slot whose
+        type was heard elsewhere in the text ("my calf, what do i do")."""
+        chosen = dict(chosen)
+        for name, slot_type in self.intent_slots[intent].items():
+            if name in chosen:
+                continue
+            for entity in entities:
+                overlaps = any(e.start < entity.end and entity.start < e.end for e in chosen.values())
+                if entity.type == slot_type and not overlaps:
+                    chosen[name] = entity
+                    break
+        filled = {
+            name: SlotValue(name, e.type, " ".join(words[e.start:e.end]), e.id, e.canonical)
+            for name, e in chosen.items()
+        }
+        return self._complete(intent, filled)
+
+
+def _is_content(feature: str) -> bool:
+    """A slot value, or a word that says what the question is about."""
+    return feature.startswith("<") or (
+        " " not in feature and feature not in _LIGHT_WORDS and feature not in _QUESTION_WORDS
+    )
+
+
+def _replace_spans(stems: list[str], entities: Iterable[_Entity]) -> list[str]:
+    by_start = {e.start: e for e in entities}
+    sequence, index = [], 0
+    while index < len(stems):
+        entity = by_start.get(index)
+        if entity is not None:
+            sequence.append(f"<{entity.type}>")
+            index = entity.end
+        else:
+            sequence.append(stems[index])
+            index += 1
+    return sequence
