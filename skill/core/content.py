@@ -183,6 +183,7 @@ class _Loader:
         # Ids of every topic entry, valid or not, so a reference to a topic that has its
         # own problems is not also reported as a reference to an unknown topic.
         self.topic_ids_seen: set[str] = set()
+        self.unreadable: list[str] = []  # files that are missing or not valid YAML
 
     # -- helpers
 
@@ -194,9 +195,11 @@ class _Loader:
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
+            self.unreadable.append(name)
             self.problem(name, None, None, "file is missing")
             return None
         except (OSError, UnicodeDecodeError) as error:
+            self.unreadable.append(name)
             self.problem(name, None, None, f"cannot be read: {error}")
             return None
         try:
@@ -209,6 +212,7 @@ class _Loader:
                 "\n".join(text.splitlines()[max(0, mark.line - 1): mark.line + 1])
             ):
                 reason += " (an item that starts with {slot} must be in quotes)"
+            self.unreadable.append(name)
             self.problem(name, None, None, f"{line}not valid YAML: {reason}")
             return None
 
@@ -250,9 +254,10 @@ class _Loader:
                     continue
                 topics[topic.id] = topic
                 topic_file[topic.id] = self.display(path)
-        # Slot types and reachability come from intents.yaml: if it could not be read,
-        # checking them would bury its one error under a follow-on error per topic.
-        slot_types = self.check_references(topics, topic_file, intents) if intents_ok else {}
+        # References span files: with intents.yaml broken or any file unreadable, checking
+        # them would bury the real error under a follow-on error per topic.
+        references_checkable = intents_ok and not self.unreadable
+        slot_types = self.check_references(topics, topic_file, intents) if references_checkable else {}
         if self.problems:
             raise ContentError(self.problems)
         return Content(
@@ -261,7 +266,7 @@ class _Loader:
             question_intents=MappingProxyType({i.name: i for i in intents}),
             builtin_intents=tuple(builtins),
             prompts=prompts,
-            sources=MappingProxyType(sources),
+            sources=MappingProxyType(sources or {}),
             slot_types=MappingProxyType(
                 {name: MappingProxyType(values) for name, values in slot_types.items()}
             ),
@@ -269,8 +274,10 @@ class _Loader:
 
     # -- sources.yaml
 
-    def load_sources(self, path: Path) -> dict[str, Source]:
+    def load_sources(self, path: Path) -> dict[str, Source] | None:
+        """The citable sources, or None when the file itself could not be read."""
         file = self.display(path)
+        unreadable_before = len(self.unreadable)
         sources: dict[str, Source] = {}
         for index, raw in enumerate(self.top_list(path, "sources")):
             entry = _Entry(self, file, raw, index, {"key", "title", "url", "seed"})
@@ -284,7 +291,7 @@ class _Loader:
                 self.problem(file, key, "key", "duplicate source key")
             elif entry.ok and key is not None and title is not None:
                 sources[key] = Source(key, title, url, seed)
-        return sources
+        return None if len(self.unreadable) > unreadable_before else sources
 
     # -- prompts.yaml
 
@@ -389,7 +396,7 @@ class _Loader:
 
     # -- answers/*.yaml
 
-    def load_topics(self, path: Path, sources: dict[str, Source]) -> list[Topic]:
+    def load_topics(self, path: Path, sources: dict[str, Source] | None) -> list[Topic]:
         file = self.display(path)
         topics = []
         for index, raw in enumerate(self.top_list(path, "topics")):
@@ -408,7 +415,7 @@ class _Loader:
             card = entry.text("card")
             cited = entry.text_list("sources")
             for key in cited:
-                if key not in sources:
+                if sources is not None and key not in sources:
                     self.problem(file, entry.name, "sources", f"unknown source '{key}' (see sources.yaml)")
             follow_up = self.load_follow_up(file, entry)
             asked = self.load_asked(file, entry)

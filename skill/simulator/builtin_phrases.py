@@ -19,23 +19,25 @@ BUILTIN_PHRASES: dict[str, tuple[str, ...]] = {
     ),
     "AMAZON.CancelIntent": (
         "cancel", "cancel that", "never mind", "nevermind", "forget it", "forget about it",
-        "don't worry about it",
+        "don't worry about it", "scrap that", "forget that",
     ),
     "AMAZON.YesIntent": (
         "yes", "yeah", "yep", "yup", "yes please", "sure", "sure thing", "ok", "okay",
         "alright", "all right", "of course", "please", "please do", "go ahead", "why not",
         "definitely", "absolutely", "sounds good", "i do", "yes i do", "yes tell me",
         "tell me", "i would", "yes i would", "i'd like that", "do it", "go on", "yes go on",
+        "sure go on", "go on then", "sure go on then", "yes please go on", "ja", "aye", "yeah go on",
     ),
     "AMAZON.NoIntent": (
         "no", "nope", "nah", "no thanks", "no thank you", "not now", "not really", "no i don't",
         "i don't", "i'm good", "i'm fine", "no i'm good", "no i'm fine", "not today",
-        "i'd rather not", "no way", "maybe later",
+        "i'd rather not", "no way", "maybe later", "not right now", "no not now", "no ta", "no thanks mate",
     ),
     "AMAZON.RepeatIntent": (
         "repeat", "repeat that", "repeat please", "say that again", "say it again",
         "can you repeat that", "could you repeat that", "what did you say", "come again",
         "pardon", "pardon me", "sorry what", "one more time", "again", "huh", "what was that",
+        "i didn't catch that", "sorry i didn't catch that", "say again", "i missed that",
     ),
     "AMAZON.NavigateHomeIntent": (
         "go home", "home", "main menu", "go to the main menu", "back to the start",

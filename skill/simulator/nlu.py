@@ -30,7 +30,7 @@ from typing import Iterable
 from .builtin_phrases import BUILTIN_PHRASES
 
 FALLBACK = "AMAZON.FallbackIntent"
-THRESHOLD = 0.5
+THRESHOLD = 0.4
 MATCH, NO_MATCH = "ER_SUCCESS_MATCH", "ER_SUCCESS_NO_MATCH"
 
 _FILLERS = {"um", "umm", "uh", "uhh", "er", "erm", "hmm", "ow", "oww", "owww", "ouch",
@@ -45,9 +45,12 @@ _QUESTION_WORDS = {"what", "how", "why", "when", "where", "which", "who", "can",
                    "tell", "know", "want", "need", "if", "not", "no", "yes", "please", "now",
                    "give", "make", "go", "got", "let", "me", "some", "one", "thing", "something"}
 _LIGHT_WEIGHT = 0.35
-_UNSEEN_WEIGHT = 1.0  # a word no sample uses
-_PAIR_SCALE = 0.6  # word pairs carry order ("why do i get") but less than the words
-_SLOT_SCALE = 1.5  # a recognised slot value is strong evidence for intents that take it
+_UNSEEN_WEIGHT = 1.5  # a word no sample uses: what people add tells against a sample
+_PAIR_SCALE = 0.3  # word pairs carry order ("why do i get") but less than the words
+_SLOT_SCALE = 2.5  # a recognised slot value is strong evidence for intents that take it
+# How much more covering the sample counts than covering every word said: people add
+# words a sample never has ("so", "like", "at three in the morning"), so recall leads.
+_RECALL_BETA = 1.0
 # Leading words that are not part of a slot value: "my left calf" -> "calf".
 _VALUE_PREFIXES = {"my", "the", "a", "an", "your", "his", "her", "our", "their", "this",
                    "that", "left", "right", "both", "whole", "bad", "little", "some", "of"}
@@ -89,16 +92,41 @@ def _expand(word: str) -> list[str]:
     return [word]
 
 
+_LEMMAS = {
+    "does": "do", "did": "do", "doing": "do", "done": "do", "has": "have", "had": "have",
+    "having": "have", "got": "get", "gets": "get", "getting": "get", "gotten": "get",
+    "goes": "go", "went": "go", "gone": "go", "going": "go", "feet": "foot",
+    "children": "child", "kids": "kid", "gives": "give", "gave": "give", "given": "give",
+    "makes": "make", "made": "make", "hurts": "hurt", "worse": "bad", "woke": "wake",
+}
+
+
 def stem(word: str) -> str:
-    """A crude suffix stripper, enough to make "cramping", "cramped", "cramps" agree."""
+    """A small stemmer, enough to make "cramping", "cramped", "cramps" and "getting"/"got"
+    agree with their samples. Stems are only compared with each other, never shown."""
+    if word in _LEMMAS:
+        return _LEMMAS[word]
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
     for suffix in ("ing", "ed"):
-        if word.endswith(suffix) and len(word) > len(suffix) + 3:
-            return word[: -len(suffix)]
-    if word.endswith(("ches", "shes", "sses", "xes")):
-        return word[:-2]
-    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
-        return word[:-1]
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            word = word[: -len(suffix)]
+            if len(word) > 2 and word[-1] == word[-2] and word[-1] not in "lsz":
+                word = word[:-1]  # "getting" -> "gett" -> "get"
+            break
+    else:
+        if word.endswith(("ches", "shes", "sses", "xes")):
+            word = word[:-2]
+        elif word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+            word = word[:-1]
+    if word.endswith("e") and len(word) > 3:
+        word = word[:-1]  # "hike" and "hiking" -> "hik"
     return word
+
+
+# Features are stems, so the word lists are compared as stems too ("this" -> "thi").
+_LIGHT_STEMS = {stem(w) for w in _LIGHT_WORDS}
+_QUESTION_STEMS = {stem(w) for w in _QUESTION_WORDS}
 
 
 # --------------------------------------------------------------------------- results
@@ -172,16 +200,17 @@ class _Sample:
     literal_words: int
     builtin: bool  # one of Alexa's built-in intents
 
-    def comparable_to(self, word_count: int) -> bool:
-        """Whether the similarity stage may consider this sample for a text this long.
+    def comparable_to(self, word_count: int, on_topic: bool) -> bool:
+        """Whether the similarity stage may consider this sample for this text.
 
-        A sample that is only a slot ("{topic}") says nothing about wording, and a short
-        built-in phrase ("off", "go away") must not claim a sentence that merely contains
-        it: Alexa matches built-ins on short, whole utterances.
+        A sample that is only a slot ("{topic}") says nothing about wording. A built-in
+        phrase ("help", "go away") must not claim a longer sentence that merely contains
+        it, nor one that speaks of the skill's own subject ("cramp help"): Alexa matches
+        built-ins on short, whole utterances.
         """
         if self.literal_words == 0:
             return False
-        return not self.builtin or word_count <= len(self.parts) + 1
+        return not self.builtin or (word_count <= len(self.parts) + 2 and not on_topic)
 
 
 class Resolver:
@@ -200,6 +229,7 @@ class Resolver:
                 self.samples.append(self._compile(name, phrase))
         self._weights = self._feature_weights()
         self._sample_vectors = [self._sample_vector(s) for s in self.samples]
+        self._topic_words = self._subject_vocabulary()
 
     def _compile(self, intent: str, sample: str) -> _Sample:
         parts: list[tuple[str, str]] = []
@@ -213,6 +243,20 @@ class Resolver:
         )
         literal = sum(1 for kind, _ in parts if kind == "word")
         return _Sample(intent, parts, re.compile(f"^{regex}$"), literal, intent.startswith("AMAZON."))
+
+    def _subject_vocabulary(self) -> set[str]:
+        """Word stems of the skill's own questions and slot values that no built-in uses."""
+        words: set[str] = set()
+        for sample in self.samples:
+            if not sample.builtin:
+                words.update(stem(v) for kind, v in sample.parts if kind == "word")
+        for slot_type in self.types.values():
+            for value in slot_type.by_words:
+                words.update(value)
+        for sample in self.samples:
+            if sample.builtin:
+                words.difference_update(stem(v) for kind, v in sample.parts if kind == "word")
+        return words - _LIGHT_STEMS - _QUESTION_STEMS
 
     # -- weights
 
@@ -240,11 +284,11 @@ class Resolver:
             return base * _PAIR_SCALE
         if feature.startswith("<"):
             return base * _SLOT_SCALE
-        return base * _LIGHT_WEIGHT if feature in _LIGHT_WORDS else base
+        return base * _LIGHT_WEIGHT if feature in _LIGHT_STEMS else base
 
     def _sample_vector(self, sample: _Sample) -> tuple[dict[str, float], float]:
         vector = {f: self._weight(f) for f in self._features(self._sample_sequence(sample))}
-        return vector, math.sqrt(sum(w * w for w in vector.values()))
+        return vector, sum(vector.values())
 
     # -- resolving
 
@@ -314,9 +358,10 @@ class Resolver:
         words = utterance.split()
         stems = [stem(w) for w in words]
         entities = self._spot_entities(words)
+        on_topic = bool(entities) or any(s in self._topic_words for s in stems)
         best: Resolution | None = None
-        for sample, (vector, norm) in zip(self.samples, self._sample_vectors):
-            if not sample.comparable_to(len(words)):
+        for sample, (vector, sample_total) in zip(self.samples, self._sample_vectors):
+            if not sample.comparable_to(len(words), on_topic):
                 continue
             slot_types = self.intent_slots[sample.intent]
             chosen: dict[str, _Entity] = {}
@@ -333,9 +378,11 @@ class Resolver:
             shared = features & vector.keys()
             if not any(_is_content(f) for f in shared):
                 continue  # "what is the weather" only shares "what is" with "what is a cramp"
-            dot = sum(vector[f] * self._weight(f) for f in shared)
-            own = math.sqrt(sum(self._weight(f) ** 2 for f in features))
-            score = dot / (own * norm)
+            covered = sum(vector[f] for f in shared)
+            recall = covered / sample_total
+            precision = covered / sum(self._weight(f) for f in features)
+            beta2 = _RECALL_BETA**2
+            score = (1 + beta2) * precision * recall / (beta2 * precision + recall)
             if best is None or score > best.score:
                 filled = self._fill(sample.intent, words, entities, chosen)
                 best = Resolution(sample.intent, filled, score, "similar")
@@ -363,7 +410,7 @@ class Resolver:
 def _is_content(feature: str) -> bool:
     """A slot value, or a word that says what the question is about."""
     return feature.startswith("<") or (
-        " " not in feature and feature not in _LIGHT_WORDS and feature not in _QUESTION_WORDS
+        " " not in feature and feature not in _LIGHT_STEMS and feature not in _QUESTION_STEMS
     )
 
 
