@@ -2,6 +2,7 @@
 
   dialog         type what you would say to Alexa and see what it would answer (offline)
   build-models   regenerate interaction_models/ from content/ (--check: only compare)
+  accuracy       how often the offline resolver reaches the right answer on labelled utterances
 """
 
 from __future__ import annotations
@@ -32,12 +33,19 @@ def main(argv: list[str] | None = None) -> int:
     build = commands.add_parser("build-models", help="generate interaction_models/ from content/")
     build.add_argument("--check", action="store_true", help="exit 1 if the committed models are out of date")
 
+    accuracy = commands.add_parser("accuracy", help="score the offline resolver on labelled utterances")
+    accuracy.add_argument("files", nargs="*", help="labelled YAML files (default: tests/data/heldout_*.yaml)")
+    accuracy.add_argument("--locale", default="en-US")
+    accuracy.add_argument("--misses", action="store_true", help="list every utterance answered wrongly")
+
     args = parser.parse_args(argv)
     # The skill logs at INFO for CloudWatch; at the keyboard only problems matter.
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
     try:
         if args.command == "dialog":
             return _dialog(args)
+        if args.command == "accuracy":
+            return _accuracy(args)
         return _build_models(args)
     except ContentError as error:
         print(error, file=sys.stderr)
@@ -70,6 +78,33 @@ def _dialog(args: argparse.Namespace) -> int:
         verbose=args.verbose,
         echo=not sys.stdin.isatty(),
     )
+
+
+def _accuracy(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    from .interaction_model import model_path
+    from .simulator.accuracy import score_file
+    from .simulator.nlu import Resolver
+
+    files = [Path(f) for f in args.files] or sorted(Path(__file__).resolve().parents[1].glob("tests/data/heldout_*.yaml"))
+    if not files:
+        print("python -m skill accuracy: no labelled files given or found", file=sys.stderr)
+        return 2
+    content = load_content()
+    resolver = Resolver(json.loads(model_path(args.locale).read_text(encoding="utf-8")))
+    right = total = 0
+    for path in files:
+        score = score_file(content, resolver, path)
+        right += score.total - len(score.misses)
+        total += score.total
+        print(f"{score.name}: {score.accuracy:.1%} ({score.total - len(score.misses)}/{score.total})")
+        if args.misses:
+            for miss in score.misses:
+                print(f"    {miss.text!r}: expected {miss.expected}, got {miss.got}")
+    print(f"all: {right / total:.1%} ({right}/{total})")
+    return 0
 
 
 def _build_models(args: argparse.Namespace) -> int:

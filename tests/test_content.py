@@ -1,0 +1,94 @@
+"""The content, as a listener and a clinician would judge it."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import fields
+from pathlib import Path
+
+import pytest
+import textstat
+import yaml
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+FORBIDDEN = yaml.safe_load((Path(__file__).parent / "data" / "forbidden_phrases.yaml").read_text())["forbidden"]
+
+
+def everything_said_or_shown(content):
+    """(where, text) for every line the skill can speak or put on a card."""
+    for topic in content.topics.values():
+        yield f"{topic.id}.speech", topic.speech
+        yield f"{topic.id}.title", topic.title
+        yield f"{topic.id}.card", topic.card
+        if topic.follow_up is not None:
+            yield f"{topic.id}.follow_up.prompt", topic.follow_up.prompt
+            if topic.follow_up.text:
+                yield f"{topic.id}.follow_up.text", topic.follow_up.text
+    for field in fields(content.prompts):
+        yield f"prompts.{field.name}", getattr(content.prompts, field.name)
+
+
+def spoken_lines(content):
+    """The texts a listener hears first: answers, follow-ups, and the skill's questions."""
+    for topic in content.topics.values():
+        yield f"{topic.id}.speech", topic.speech
+        if topic.follow_up is not None and topic.follow_up.text:
+            yield f"{topic.id}.follow_up.text", topic.follow_up.text
+    for name in ("welcome", "help", "fallback", "error", "nothing_offered", "nothing_to_repeat"):
+        yield f"prompts.{name}", getattr(content.prompts, name)
+
+
+def test_there_are_at_least_thirty_five_topics(content):
+    assert len(content.topics) >= 35
+
+
+@pytest.mark.parametrize("rule", FORBIDDEN, ids=[r["why"] for r in FORBIDDEN])
+def test_nothing_wrong_or_promotional_is_ever_said(content, rule):
+    pattern = re.compile(rule["pattern"], re.IGNORECASE)
+    hits = [f"{where}: {text!r}" for where, text in everything_said_or_shown(content) if pattern.search(text)]
+    assert not hits, f"{rule['why']}:\n" + "\n".join(hits)
+
+
+def test_the_forbidden_list_catches_what_it_is_meant_to():
+    said = [
+        "Tonic water may help.", "Magnesium is proven.", "Drink 3.7 litres a day.", "Try Nurofen.",
+        "I'll call 911 for you.", "This cream cures cramps.", "Ask about baclofen.", "Stress can cause cramps.",
+    ]
+    for text in said:
+        assert any(re.search(r["pattern"], text, re.IGNORECASE) for r in FORBIDDEN), text
+
+
+def test_answers_are_in_plain_words(content):
+    grades = sorted(((textstat.flesch_kincaid_grade(text), where) for where, text in spoken_lines(content)), reverse=True)
+    worst = "\n".join(f"  grade {g:.1f}  {where}" for g, where in grades[:8])
+    assert grades[0][0] <= 8, f"every spoken line at grade 8 or below; the worst:\n{worst}"
+    assert statistics.median(g for g, _ in grades) <= 6, f"median grade above 6; the worst:\n{worst}"
+
+
+def test_every_topic_names_its_sources_and_never_the_unusable_seeds(content):
+    cited = {key for topic in content.topics.values() for key in topic.sources}
+    for topic in content.topics.values():
+        assert topic.sources, topic.id
+    seeds = {content.sources[key].seed for key in cited if content.sources[key].seed}
+    assert not seeds & {"000_9aac15e9cb24f3b5.txt", "002_d94c28077ab75d1e.txt"}
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is not beside this checkout")
+def test_cited_seed_documents_exist(content):
+    for source in content.sources.values():
+        if source.seed:
+            assert (SEEDS / source.seed).is_file(), source.seed
+
+
+def test_the_disclaimer_is_in_the_help(content):
+    help_text = content.prompts.help
+    assert "not a substitute for a doctor" in help_text
+    assert "In an emergency, call your local emergency number." in help_text
+    assert "not medical advice" in content.prompts.card_footer
+
+
+def test_every_offer_is_a_short_question(content):
+    for topic in content.topics.values():
+        if topic.follow_up is not None:
+            assert topic.follow_up.prompt.endswith("?") and len(topic.follow_up.prompt.split()) <= 12, topic.id

@@ -1,0 +1,246 @@
+"""The offline dialog, driven the way a maintainer types into it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from skill.core.speech import ssml_to_plain
+
+ROOT = Path(__file__).resolve().parents[1]
+QUESTIONS = yaml.safe_load((Path(__file__).parent / "data" / "medical_questions.yaml").read_text())["questions"]
+
+
+def said(turn) -> str:
+    return ssml_to_plain(turn.speech_ssml)
+
+
+def card_title(turn) -> str | None:
+    return (turn.response["response"].get("card") or {}).get("title")
+
+
+def answered_topic(content, turn) -> str | None:
+    titles = {t.title: t.id for t in content.topics.values()}
+    return titles.get(card_title(turn))
+
+
+@pytest.mark.parametrize("question", QUESTIONS, ids=[q["text"] for q in QUESTIONS])
+@pytest.mark.parametrize("form", ["ask cramp coach {}", "{}", "open cramp coach|{}"])
+def test_every_question_people_ask_gets_its_answer(dialog, content, question, form):
+    *opening, utterance = form.format(question["text"]).split("|")
+    for line in opening:
+        dialog.say(line)
+    turn = dialog.say(utterance)
+    topic = content.topics[question["topic"]]
+    assert answered_topic(content, turn) == topic.id
+    assert said(turn).startswith(topic.speech)
+
+
+def test_at_three_in_the_morning_the_first_words_are_what_to_do(dialog):
+    turn = dialog.say("tell cramp coach my calf is cramping")
+    assert said(turn).startswith("Straighten your leg. Pull your toes")
+
+
+def test_launch_help_and_stop(dialog):
+    launch = dialog.say("open cramp coach")
+    assert said(launch).startswith("If you have a cramp now, straighten your leg")
+    assert dialog.session_open
+    help_turn = dialog.say("help")
+    assert help_turn.intent == "AMAZON.HelpIntent"
+    assert "not a substitute for a doctor" in said(help_turn) and dialog.session_open
+    stop = dialog.say("stop")
+    assert said(stop) == "Okay. Take care."
+    assert not dialog.session_open
+
+
+def test_cancel_ends_the_session(dialog):
+    dialog.say("open cramp coach")
+    assert dialog.say("never mind").intent == "AMAZON.CancelIntent"
+    assert not dialog.session_open
+
+
+def test_yes_hears_the_follow_up_which_can_offer_more(dialog, content):
+    dialog.say("ask cramp coach why do i get cramps at night")
+    turn = dialog.say("yes please")
+    assert turn.intent == "AMAZON.YesIntent"
+    assert answered_topic(content, turn) == "prevent_night"
+    assert said(turn).endswith("Want a simple stretch to do before bed?")
+    turn = dialog.say("sure")
+    assert answered_topic(content, turn) == "prevent_stretching"
+
+
+def test_no_declines_the_offer_and_ends(dialog):
+    dialog.say("ask cramp coach does magnesium help")
+    turn = dialog.say("no thanks")
+    assert said(turn) == "Okay. I hope you feel better soon."
+    assert not dialog.session_open
+
+
+def test_repeat_says_exactly_the_same_again(dialog):
+    first = dialog.say("ask cramp coach my foot is cramping")
+    again = dialog.say("say that again")
+    assert again.intent == "AMAZON.RepeatIntent"
+    assert again.speech_ssml == first.speech_ssml
+    assert said(dialog.say("yes")).startswith("Stretch your calves and feet every day")
+
+
+def test_a_question_answered_while_an_offer_waits_replaces_the_offer(dialog, content):
+    dialog.say("ask cramp coach why do i get cramps at night")
+    turn = dialog.say("does pickle juice work")
+    assert answered_topic(content, turn) == "pickle_juice"
+    assert answered_topic(content, dialog.say("yes")) == "now_general"
+
+
+def test_something_unrelated_gets_the_fallback_and_the_session_stays_open(dialog):
+    dialog.say("open cramp coach")
+    turn = dialog.say("play some jazz")
+    assert turn.intent == "AMAZON.FallbackIntent"
+    assert said(turn).startswith("Sorry, I can't help with that.")
+    assert dialog.session_open
+
+
+def test_an_unknown_body_part_gets_general_advice_with_no_match(dialog, content):
+    turn = dialog.say("ask cramp coach my elbow is cramping")
+    assert turn.intent == "CrampNowIntent"
+    slot = turn.request["request"]["intent"]["slots"]["body_part"]
+    assert slot["value"] == "elbow"
+    assert slot["resolutions"]["resolutionsPerAuthority"][0]["status"]["code"] == "ER_SUCCESS_NO_MATCH"
+    assert answered_topic(content, turn) == "now_general"
+
+
+def test_a_synonym_resolves_to_its_id_as_alexa_sends_it(dialog):
+    turn = dialog.say("ask cramp coach i have a cramp in the arch of my foot")
+    slot = turn.request["request"]["intent"]["slots"]["body_part"]
+    authority = slot["resolutions"]["resolutionsPerAuthority"][0]
+    assert authority["authority"].endswith(".BodyPart")
+    assert authority["status"]["code"] == "ER_SUCCESS_MATCH"
+    assert authority["values"][0]["value"] == {"name": "foot", "id": "now_foot"}
+    assert turn.slots == {"body_part": {"value": "arch of my foot", "id": "now_foot", "status": "ER_SUCCESS_MATCH"}}
+
+
+def test_an_empty_slot_is_sent_without_a_value(dialog):
+    turn = dialog.say("ask cramp coach what causes cramps")
+    assert turn.request["request"]["intent"]["slots"]["situation"] == {
+        "name": "situation",
+        "confirmationStatus": "NONE",
+    }
+
+
+def test_the_session_carries_attributes_and_ends_when_the_response_does(dialog):
+    first = dialog.say("ask cramp coach why do i get cramps at night")
+    assert first.request["session"]["new"] is True
+    second = dialog.say("yes")
+    assert second.request["session"]["new"] is False
+    assert second.request["session"]["sessionId"] == first.request["session"]["sessionId"]
+    assert second.request["session"]["attributes"] == first.response["sessionAttributes"]
+    dialog.say("no")
+    assert not dialog.session_open
+    third = dialog.say("what causes cramps")
+    assert third.request["session"]["new"] is True
+    assert third.request["session"]["sessionId"] != first.request["session"]["sessionId"]
+
+
+def test_exit_ends_the_session_as_alexa_does(dialog):
+    dialog.say("open cramp coach")
+    turn = dialog.say("exit")
+    assert turn.request["request"]["type"] == "SessionEndedRequest"
+    assert turn.request["request"]["reason"] == "USER_INITIATED"
+    assert turn.speech_ssml is None
+    assert not dialog.session_open
+
+
+@pytest.mark.parametrize(
+    "utterance",
+    ["open cramp coach", "Alexa, open Cramp Coach.", "launch cramp coach", "start cramp coach",
+     "talk to cramp coach", "ask cramp coach", "cramp coach"],
+)
+def test_ways_to_open_the_skill(dialog, utterance):
+    turn = dialog.say(utterance)
+    assert turn.request["request"]["type"] == "LaunchRequest"
+
+
+@pytest.mark.parametrize(
+    "utterance, topic",
+    [
+        ("ask cramp coach about magnesium", "magnesium"),
+        ("tell cramp coach that my foot is cramping", "now_foot"),
+        ("ask cramp coach to tell me about tonic water", "tonic_quinine"),
+        ("Alexa, ask Cramp Coach: why do I get cramps at night?", "cause_night"),
+        ("open cramp coach and tell me about restless legs", "restless_legs"),
+        ("does pickle juice work using cramp coach", "pickle_juice"),
+    ],
+)
+def test_one_shot_questions(dialog, content, utterance, topic):
+    turn = dialog.say(utterance)
+    assert turn.request["session"]["new"] is True
+    assert answered_topic(content, turn) == topic
+
+
+# ---------------------------------------------------------------- the command line
+
+
+def run_cli(*args: str, stdin: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "skill", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        timeout=60,
+    )
+
+
+def test_json_mode_prints_one_object_per_turn_with_the_full_envelopes():
+    result = run_cli("dialog", "--json", stdin="open cramp coach\nmy foot is cramping\nyes\n")
+    assert result.returncode == 0, result.stderr
+    turns = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(turns) == 3
+    for turn in turns:
+        assert set(turn) == {"utterance", "intent", "slots", "request", "response"}
+    assert turns[0]["intent"] is None and turns[0]["request"]["request"]["type"] == "LaunchRequest"
+    assert turns[1]["intent"] == "CrampNowIntent"
+    assert turns[1]["slots"]["body_part"]["id"] == "now_foot"
+    assert turns[1]["response"]["response"]["shouldEndSession"] is False
+    assert turns[2]["intent"] == "AMAZON.YesIntent"
+    assert turns[2]["response"]["response"]["shouldEndSession"] is True
+
+
+def test_plain_mode_reads_like_ask_dialog():
+    result = run_cli("dialog", stdin="open cramp coach\nstop\n.quit\nhelp\n")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "User  > open cramp coach"
+    assert lines[1].startswith("Alexa > If you have a cramp now")
+    assert lines[2:] == ["User  > stop", "Alexa > Okay. Take care.", "        [session ended]"]
+
+
+def test_ssml_mode_shows_the_markup():
+    result = run_cli("dialog", "--ssml", stdin="ask cramp coach does magnesium help\n")
+    assert "Alexa > <speak>Probably not, for most people." in result.stdout
+    assert '<break time="600ms"/>' in result.stdout
+
+
+def test_an_unknown_locale_is_a_clear_error():
+    result = run_cli("dialog", "--locale", "fr-FR", stdin="open cramp coach\n")
+    assert result.returncode == 2
+    assert "no interaction model for fr-FR (available: en-US)" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_broken_content_stops_the_dialog_with_the_problem_named(tmp_path):
+    broken = tmp_path / "content"
+    (broken / "answers").mkdir(parents=True)
+    for name in ("sources.yaml", "prompts.yaml", "intents.yaml"):
+        (broken / name).write_text((ROOT / "content" / name).read_text())
+    (broken / "answers" / "all.yaml").write_text("topics:\n  - id: now_calf\n    title: Calf\n")
+    result = run_cli("dialog", stdin="open cramp coach\n", env={"CRAMP_COACH_CONTENT": str(broken)})
+    assert result.returncode == 2
+    assert "content/answers/all.yaml: entry 'now_calf': field 'speech': missing" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,102 @@
+"""The offline resolver: how typed words become an intent and slots."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from skill.interaction_model import model_path
+from skill.simulator.accuracy import score_file
+from skill.simulator.nlu import FALLBACK, Resolver, normalize
+
+DATA = Path(__file__).parent / "data"
+HELD_OUT = sorted(DATA.glob("heldout_*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def resolver():
+    return Resolver(json.loads(model_path("en-US").read_text()))
+
+
+@pytest.mark.parametrize(
+    "text, normal",
+    [
+        ("What's the best thing for cramps?", "what is the best thing for cramps"),
+        ("Ow, my calf's cramping!", "my calf is cramping"),
+        ("are twitches a sign of A.L.S.", "are twitches a sign of als"),
+        ("I can't sleep, um, I won't lie", "i can not sleep i will not lie"),
+        ("please help", "help"),
+        ("please", "please"),
+        ("  ", ""),
+    ],
+)
+def test_text_is_normalised_the_same_way_as_samples(text, normal):
+    assert normalize(text) == normal
+
+
+def test_an_exact_sample_resolves_its_slot_to_the_value_id(resolver):
+    result = resolver.resolve("my calves are cramping")
+    assert (result.intent, result.method) == ("CrampNowIntent", "sample")
+    [slot] = result.slots
+    assert (slot.name, slot.value, slot.id, slot.canonical, slot.status) == (
+        "body_part", "calves", "now_calf", "calf", "ER_SUCCESS_MATCH",
+    )
+
+
+def test_words_around_a_value_are_not_part_of_it(resolver):
+    [slot] = resolver.resolve("i have a cramp in my left calf").slots
+    assert (slot.value, slot.id) == ("left calf", "now_calf")
+
+
+def test_a_value_not_in_the_slot_type_is_no_match_like_alexa(resolver):
+    result = resolver.resolve("my elbow is cramping")
+    assert result.intent == "CrampNowIntent"
+    [slot] = result.slots
+    assert (slot.value, slot.id, slot.status) == ("elbow", None, "ER_SUCCESS_NO_MATCH")
+
+
+def test_every_declared_slot_is_present_even_when_empty(resolver):
+    result = resolver.resolve("what causes cramps")
+    assert [(s.name, s.value, s.status) for s in result.slots] == [("situation", None, None)]
+
+
+def test_a_paraphrase_is_matched_by_similarity_with_its_slot_spotted(resolver):
+    result = resolver.resolve("ugh the arch of my foot has locked up again")
+    assert (result.intent, result.method) == ("CrampNowIntent", "similar")
+    assert result.slots[0].id == "now_foot"
+
+
+@pytest.mark.parametrize("text", ["what is the weather", "play some jazz", "how tall is mount everest", "", "?!"])
+def test_unrelated_or_empty_text_falls_back(resolver, text):
+    assert resolver.resolve(text).intent == FALLBACK
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [("help", "AMAZON.HelpIntent"), ("stop", "AMAZON.StopIntent"), ("never mind", "AMAZON.CancelIntent"),
+     ("yes please", "AMAZON.YesIntent"), ("no thank you", "AMAZON.NoIntent"), ("say that again", "AMAZON.RepeatIntent"),
+     ("go home", "AMAZON.NavigateHomeIntent"), ("what can you do", "AMAZON.HelpIntent")],
+)
+def test_built_in_intents_by_their_usual_phrases(resolver, text, intent):
+    assert resolver.resolve(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    "text, fitting",
+    [("cramp help", {"CrampNowIntent"}), ("help my foot is cramping so bad", {"CrampNowIntent"}),
+     ("the cramp won't stop", {"CrampNowIntent", "HowLongIntent"})],
+)
+def test_a_built_in_phrase_inside_a_sentence_about_cramps_does_not_claim_it(resolver, text, fitting):
+    assert resolver.resolve(text).intent in fitting
+
+
+@pytest.mark.parametrize("path", HELD_OUT, ids=[p.name for p in HELD_OUT])
+def test_held_out_utterances_reach_the_right_answer(content, resolver, path, capsys):
+    """Utterances written by people who never saw the model's samples."""
+    score = score_file(content, resolver, path)
+    with capsys.disabled():
+        print(f"\n  {score.name}: {score.accuracy:.1%} of {score.total}", end="")
+    misses = "\n".join(f"  {m.text!r}: expected {m.expected}, got {m.got}" for m in score.misses)
+    assert score.accuracy >= 0.85, f"{score.accuracy:.1%}; misses:\n{misses}"

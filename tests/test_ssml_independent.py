@@ -1,0 +1,68 @@
+"""Every SSML the skill can produce, judged by an independent checker (ssml-check-core).
+
+The checker is an npm package; the test installs it from tests/ssml_checker's lock file
+the first time (Node.js and npm are needed, as on CI).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from skill.core.conversation import Conversation
+from skill.core.session import SessionState
+
+CHECKER = Path(__file__).parent / "ssml_checker"
+
+
+@pytest.fixture(scope="module")
+def ssml_checker():
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        pytest.skip("Node.js and npm are not installed; the independent SSML checker needs them")
+    if not (CHECKER / "node_modules" / "ssml-check-core").is_dir():
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=CHECKER, check=True, capture_output=True, timeout=300)
+
+    def check(documents: list[str]) -> list[dict]:
+        result = subprocess.run(
+            ["node", "check.js"], cwd=CHECKER, input=json.dumps(documents), capture_output=True, text=True,
+            check=True, timeout=120,
+        )
+        return json.loads(result.stdout)
+
+    return check
+
+
+def every_reply(content):
+    conversation = Conversation(content)
+    yield conversation.welcome()
+    yield conversation.help()
+    yield conversation.fallback()
+    yield conversation.error()
+    yield conversation.goodbye()
+    yield conversation.decline_offer(SessionState(offer_from="cause_night"))
+    yield conversation.accept_offer(SessionState())
+    yield conversation.repeat(SessionState())
+    for topic in content.topics.values():
+        yield conversation.answer_topic(topic)
+        if topic.follow_up is not None:
+            yield conversation.accept_offer(SessionState(offer_from=topic.id))
+
+
+def test_the_checker_catches_what_alexa_rejects(ssml_checker):
+    faults = ssml_checker(["<speak>Salt & pepper</speak>", '<speak><break time="11s"/></speak>', "<speak>Fine.</speak>"])
+    assert [f["index"] for f in faults] == [0, 1]
+
+
+def test_every_ssml_the_skill_produces_passes_the_independent_checker(content, ssml_checker):
+    documents = []
+    for reply in every_reply(content):
+        documents.append(reply.speech.ssml())
+        if reply.reprompt is not None:
+            documents.append(reply.reprompt.ssml())
+    assert len(documents) > 2 * len(content.topics)
+    faults = ssml_checker(documents)
+    assert faults == [], "\n".join(f"{documents[f['index']]}: {f['problems']}" for f in faults)
