@@ -60,116 +60,79 @@ def test_a_sample_starting_with_a_slot_gets_a_hint_to_quote_it(content_dir):
     assert "must be in quotes" in problem
 
 
-def test_a_missing_field_names_file_entry_and_field(content_dir):
-    replace_in(content_dir / "answers" / "basic.yaml", "    card: Often there is no clear cause.\n", "")
-    assert problems_for(content_dir) == [
-        "content/answers/basic.yaml: entry 'cause_general': field 'card': missing"
-    ]
+BASIC = "answers/basic.yaml"
+ORPHAN_FILE = "topics:\n  - id: {id}\n    title: T\n    speech: S.\n    card: C.\n    sources: [NHS]\n"
+UNKNOWN_FIELD = "unknown field (expected one of: asked, card, follow_up, id, sources, speech, title)"
+UNREACHABLE = "no intent reaches this topic: add phrases under 'asked' or name it in intents.yaml"
+
+# (file, text to replace or None to write the file anew, new text, every problem expected)
+BREAKAGES = {
+    "a missing field": (BASIC, "    card: Often there is no clear cause.\n", "", [
+        "content/answers/basic.yaml: entry 'cause_general': field 'card': missing",
+    ]),
+    "an entry without an id is named by position": (BASIC, "  - id: now_general\n", "  - title_typo: x\n", [
+        f"content/answers/basic.yaml: entry '#1': field 'title_typo': {UNKNOWN_FIELD}",
+        "content/answers/basic.yaml: entry '#1': field 'id': missing",
+        "content/intents.yaml: entry 'CrampNowIntent': field 'default': unknown topic 'now_general'",
+    ]),
+    "a misspelt field": (BASIC, "    sources: [NHS]\n  - id: now_calf", "    source: [NHS]\n  - id: now_calf", [
+        f"content/answers/basic.yaml: entry 'now_general': field 'source': {UNKNOWN_FIELD}",
+        "content/answers/basic.yaml: entry 'now_general': field 'sources': missing",
+    ]),
+    "a wrong type": (BASIC, "    speech: Stretch the muscle and rub it.", "    speech: [a, list]", [
+        "content/answers/basic.yaml: entry 'now_general': field 'speech': must be non-empty text",
+    ]),
+    "a duplicate id names both files": ("answers/more.yaml", None, ORPHAN_FILE.format(id="now_calf"), [
+        "content/answers/more.yaml: entry 'now_calf': field 'id': duplicate id: already used in content/answers/basic.yaml",
+    ]),
+    "an unknown follow-up topic": (BASIC, "      topic: cause_general", "      topic: cause_typo", [
+        "content/answers/basic.yaml: entry 'now_calf': field 'follow_up.topic': unknown topic 'cause_typo'",
+    ]),
+    "an unknown source": (BASIC, "    sources: [NHS]\n    asked:", "    sources: [NHS, BLOG]\n    asked:", [
+        "content/answers/basic.yaml: entry 'now_calf': field 'sources': unknown source 'BLOG' (see sources.yaml)",
+    ]),
+    "an unknown default topic": ("intents.yaml", "default: now_general", "default: now_nowhere", [
+        "content/intents.yaml: entry 'CrampNowIntent': field 'default': unknown topic 'now_nowhere'",
+        f"content/answers/basic.yaml: entry 'now_general': field 'asked': {UNREACHABLE}",
+    ]),
+    "an unknown slot type": (BASIC, "      BodyPart: [calf, calves]", "      BodyParts: [calf, calves]", [
+        "content/answers/basic.yaml: entry 'now_calf': field 'asked.BodyParts': unknown slot type 'BodyParts' (types used in intents.yaml: BodyPart)",
+        f"content/answers/basic.yaml: entry 'now_calf': field 'asked': {UNREACHABLE}",
+        "content/intents.yaml: slot type 'BodyPart' has no values: no topic lists it under 'asked'",
+    ]),
+    "a spoken answer over fifty words": (BASIC, "    speech: Stretch the muscle and rub it.", "    speech: " + "word " * 51, [
+        "content/answers/basic.yaml: entry 'now_general': field 'speech': 51 words; keep it to 50 and offer the rest",
+    ]),
+    "a follow-up with neither text nor topic": (BASIC, "      text: Tired muscles play a part.\n", "", [
+        "content/answers/basic.yaml: entry 'cause_general': field 'follow_up': give exactly one of 'text' or 'topic'",
+    ]),
+    "a sample with an undeclared slot or punctuation": (
+        "intents.yaml", "      - i have a cramp\n", "      - my {muscle} hurts\n      - why, really?\n", [
+            "content/intents.yaml: entry 'CrampNowIntent': field 'samples': 'my {muscle} hurts': slot '{muscle}' is not declared",
+            "content/intents.yaml: entry 'CrampNowIntent': field 'samples': 'why, really?': use lower-case words only (no digits, no , ? ! / and single spaces)",
+        ]),
+    "the same sample in two intents": (
+        "intents.yaml", "      - what causes cramps\n", "      - what causes cramps\n      - i have a cramp\n", [
+            "content/intents.yaml: entry 'CauseIntent': field 'samples': 'i have a cramp' appears also in CrampNowIntent",
+        ]),
+    "one phrase naming two topics of a slot type": (
+        BASIC, "    sources: [NHS]\n  - id: now_calf", "    sources: [NHS]\n    asked:\n      BodyPart: [calves]\n  - id: now_calf", [
+            "content/answers/basic.yaml: entry 'now_calf': field 'asked.BodyPart': 'calves' already names topic 'now_general' for BodyPart",
+        ]),
+    "a topic no intent can reach": ("answers/more.yaml", None, ORPHAN_FILE.format(id="orphan"), [
+        f"content/answers/more.yaml: entry 'orphan': field 'asked': {UNREACHABLE}",
+    ]),
+}
 
 
-def test_an_entry_without_an_id_is_named_by_position(content_dir):
-    replace_in(content_dir / "answers" / "basic.yaml", "  - id: now_general\n", "  - title_typo: x\n")
-    problems = problems_for(content_dir)
-    assert "content/answers/basic.yaml: entry '#1': field 'id': missing" in problems
-
-
-def test_a_misspelt_field_is_reported_not_ignored(content_dir):
-    replace_in(content_dir / "answers" / "basic.yaml", "    sources: [NHS]\n  - id: now_calf", "    source: [NHS]\n  - id: now_calf")
-    problems = problems_for(content_dir)
-    assert any(
-        p.startswith("content/answers/basic.yaml: entry 'now_general': field 'source': unknown field")
-        for p in problems
-    )
-    assert "content/answers/basic.yaml: entry 'now_general': field 'sources': missing" in problems
-
-
-def test_a_wrong_type_is_reported(content_dir):
-    replace_in(content_dir / "answers" / "basic.yaml", "    speech: Stretch the muscle and rub it.", "    speech: [a, list]")
-    assert problems_for(content_dir) == [
-        "content/answers/basic.yaml: entry 'now_general': field 'speech': must be non-empty text"
-    ]
-
-
-def test_a_duplicate_id_names_both_files(content_dir):
-    (content_dir / "answers" / "more.yaml").write_text(
-        "topics:\n  - id: now_calf\n    title: T\n    speech: S.\n    card: C.\n    sources: [NHS]\n"
-    )
-    problems = problems_for(content_dir)
-    assert "content/answers/more.yaml: entry 'now_calf': field 'id': duplicate id: already used in content/answers/basic.yaml" in problems
-
-
-def test_an_unknown_follow_up_topic_is_an_unknown_reference(content_dir):
-    replace_in(content_dir / "answers" / "basic.yaml", "      topic: cause_general", "      topic: cause_typo")
-    assert problems_for(content_dir) == [
-        "content/answers/basic.yaml: entry 'now_calf': field 'follow_up.topic': unknown topic 'cause_typo'"
-    ]
-
-
-def test_an_unknown_source_is_an_unknown_reference(content_dir):
-    replace_in(content_dir / "answers" / "basic.yaml", "    sources: [NHS]\n    asked:", "    sources: [NHS, BLOG]\n    asked:")
-    assert problems_for(content_dir) == [
-        "content/answers/basic.yaml: entry 'now_calf': field 'sources': unknown source 'BLOG' (see sources.yaml)"
-    ]
-
-
-def test_an_unknown_default_topic_in_intents_is_an_unknown_reference(content_dir):
-    replace_in(content_dir / "intents.yaml", "default: now_general", "default: now_nowhere")
-    problems = problems_for(content_dir)
-    assert "content/intents.yaml: entry 'CrampNowIntent': field 'default': unknown topic 'now_nowhere'" in problems
-
-
-def test_an_unknown_slot_type_is_an_unknown_reference(content_dir):
-    replace_in(content_dir / "answers" / "basic.yaml", "      BodyPart: [calf, calves]", "      BodyParts: [calf, calves]")
-    problems = problems_for(content_dir)
-    assert any(
-        p.startswith("content/answers/basic.yaml: entry 'now_calf': field 'asked.BodyParts': unknown slot type 'BodyParts'")
-        for p in problems
-    )
-
-
-def test_a_spoken_answer_over_fifty_words_is_refused(content_dir):
-    long_answer = " ".join(["word"] * 51) + "."
-    replace_in(content_dir / "answers" / "basic.yaml", "    speech: Stretch the muscle and rub it.", f"    speech: {long_answer}")
-    assert problems_for(content_dir) == [
-        "content/answers/basic.yaml: entry 'now_general': field 'speech': 51 words; keep it to 50 and offer the rest"
-    ]
-
-
-def test_a_follow_up_needs_exactly_one_of_text_or_topic(content_dir):
-    replace_in(content_dir / "answers" / "basic.yaml", "      text: Tired muscles play a part.\n", "")
-    assert problems_for(content_dir) == [
-        "content/answers/basic.yaml: entry 'cause_general': field 'follow_up': give exactly one of 'text' or 'topic'"
-    ]
-
-
-def test_a_sample_with_an_undeclared_slot_or_punctuation_is_refused(content_dir):
-    replace_in(content_dir / "intents.yaml", "      - i have a cramp\n", "      - my {muscle} hurts\n      - why, really?\n")
-    problems = problems_for(content_dir)
-    assert "content/intents.yaml: entry 'CrampNowIntent': field 'samples': 'my {muscle} hurts': slot '{muscle}' is not declared" in problems
-    assert any(p.startswith("content/intents.yaml: entry 'CrampNowIntent': field 'samples': 'why, really?'") for p in problems)
-
-
-def test_the_same_sample_in_two_intents_is_refused(content_dir):
-    replace_in(content_dir / "intents.yaml", "      - what causes cramps\n", "      - what causes cramps\n      - i have a cramp\n")
-    assert problems_for(content_dir) == [
-        "content/intents.yaml: entry 'CauseIntent': field 'samples': 'i have a cramp' appears also in CrampNowIntent"
-    ]
-
-
-def test_one_phrase_naming_two_topics_of_a_slot_type_is_refused(content_dir):
-    replace_in(content_dir / "answers" / "basic.yaml", "    sources: [NHS]\n  - id: now_calf", "    sources: [NHS]\n    asked:\n      BodyPart: [calves]\n  - id: now_calf")
-    assert problems_for(content_dir) == [
-        "content/answers/basic.yaml: entry 'now_calf': field 'asked.BodyPart': 'calves' already names topic 'now_general' for BodyPart"
-    ]
-
-
-def test_a_topic_no_intent_can_reach_is_refused(content_dir):
-    (content_dir / "answers" / "more.yaml").write_text(
-        "topics:\n  - id: orphan\n    title: T\n    speech: S.\n    card: C.\n    sources: [NHS]\n"
-    )
-    assert problems_for(content_dir) == [
-        "content/answers/more.yaml: entry 'orphan': field 'asked': no intent reaches this topic: add phrases under 'asked' or name it in intents.yaml"
-    ]
+@pytest.mark.parametrize("breakage", BREAKAGES, ids=list(BREAKAGES))
+def test_each_breakage_is_reported_with_file_entry_and_field(content_dir, breakage):
+    file, old, new, expected = BREAKAGES[breakage]
+    if old is None:
+        (content_dir / file).write_text(new)
+    else:
+        replace_in(content_dir / file, old, new)
+    assert problems_for(content_dir) == expected
 
 
 def test_a_missing_prompt_and_a_missing_file_are_both_reported(content_dir):

@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
+from collections.abc import Mapping
 
 import yaml
 
@@ -423,7 +424,7 @@ class _Loader:
                 topics.append(Topic(topic_id, title, speech, card, cited, follow_up, asked))
         return topics
 
-    def load_follow_up(self, file: str, topic: "_Entry") -> FollowUp | None:
+    def load_follow_up(self, file: str, topic: _Entry) -> FollowUp | None:
         raw = topic.raw.get("follow_up") if isinstance(topic.raw, dict) else None
         if raw is None:
             return None
@@ -440,7 +441,7 @@ class _Loader:
             return None
         return FollowUp(prompt, text, target)
 
-    def load_asked(self, file: str, topic: "_Entry") -> Mapping[str, tuple[str, ...]]:
+    def load_asked(self, file: str, topic: _Entry) -> Mapping[str, tuple[str, ...]]:
         raw = topic.raw.get("asked") if isinstance(topic.raw, dict) else None
         if raw is None:
             return MappingProxyType({})

@@ -7,7 +7,7 @@ a call on `Conversation`, and `Reply` back into a response.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from collections.abc import Mapping
 
 from .content import Content, Topic
 from .session import SessionState

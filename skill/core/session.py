@@ -8,7 +8,7 @@ stale or forged, and a bad value is dropped rather than trusted.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from collections.abc import Mapping
 
 from .speech import Speech
 
@@ -24,7 +24,7 @@ class SessionState:
     last_reprompt: Speech | None = None
 
     @classmethod
-    def from_attributes(cls, attributes: object) -> "SessionState":
+    def from_attributes(cls, attributes: object) -> SessionState:
         if not isinstance(attributes, Mapping):
             return cls()
         offer_from = attributes.get(OFFER_FROM)

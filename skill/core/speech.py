@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
-from typing import Iterable, Union
+from typing import Union
+from collections.abc import Iterable
 from xml.sax.saxutils import escape
 
 MAX_SSML_CHARS = 8000  # Alexa rejects longer outputSpeech.
@@ -50,7 +51,7 @@ class Speech:
     pieces: tuple[Piece, ...]
 
     @classmethod
-    def of(cls, *parts: "Piece | Speech | None") -> "Speech":
+    def of(cls, *parts: Piece | Speech | None) -> Speech:
         """Join text, pauses and other speech; `None` parts are skipped."""
         pieces: list[Piece] = []
         for part in parts:
@@ -88,7 +89,7 @@ class Speech:
         return [{"pause_ms": p.ms} if isinstance(p, Pause) else p for p in self.pieces]
 
     @classmethod
-    def from_json(cls, data: object) -> "Speech | None":
+    def from_json(cls, data: object) -> Speech | None:
         """Rebuild speech saved by `to_json`; anything malformed gives None, never an error."""
         if not isinstance(data, list) or not data:
             return None

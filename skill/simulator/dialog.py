@@ -14,7 +14,8 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, TextIO
+from typing import TextIO
+from collections.abc import Callable, Iterable
 
 from ..core.speech import ssml_to_plain
 from ..interaction_model import MODELS_DIR, model_path
@@ -71,7 +72,7 @@ class Dialog:
         self._one_shot_suffix = re.compile(rf"^(?P<rest>.+) (?:using|with|from|on|in) {invocation}$")
 
     @classmethod
-    def for_locale(cls, locale: str = "en-US", models_dir: Path = MODELS_DIR) -> "Dialog":
+    def for_locale(cls, locale: str = "en-US", models_dir: Path = MODELS_DIR) -> Dialog:
         path = model_path(locale, models_dir)
         if not path.exists():
             available = ", ".join(sorted(p.stem for p in models_dir.glob("*.json"))) or "none"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from .nlu import Resolution
 
@@ -47,7 +47,7 @@ def _envelope(session: Session, request: dict) -> dict:
         },
         "request": {
             "requestId": f"amzn1.echo-api.request.{uuid.uuid4()}",
-            "timestamp": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "timestamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             **request,
         },
     }

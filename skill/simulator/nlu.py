@@ -30,9 +30,10 @@ from __future__ import annotations
 
 import math
 import re
+from itertools import pairwise
 from collections import Counter
 from dataclasses import dataclass
-from typing import Iterable
+from collections.abc import Iterable
 
 from .builtin_phrases import BUILTIN_PHRASES
 
@@ -269,7 +270,7 @@ class Resolver:
 
     def _features(self, sequence: list[str]) -> set[str]:
         features = set(sequence)
-        features.update(f"{a} {b}" for a, b in zip(sequence, sequence[1:]))
+        features.update(f"{a} {b}" for a, b in pairwise(sequence))
         return features
 
     def _sample_sequence(self, sample: _Sample) -> list[str]:
