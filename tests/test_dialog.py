@@ -126,10 +126,17 @@ def test_a_synonym_resolves_to_its_id_as_alexa_sends_it(dialog):
 
 def test_an_empty_slot_is_sent_without_a_value(dialog):
     turn = dialog.say("ask cramp coach what causes cramps")
-    assert turn.request["request"]["intent"]["slots"]["situation"] == {
-        "name": "situation",
-        "confirmationStatus": "NONE",
+    assert turn.request["request"]["intent"]["slots"] == {
+        "situation": {"name": "situation", "confirmationStatus": "NONE"},
+        "body_part": {"name": "body_part", "confirmationStatus": "NONE"},
     }
+
+
+def test_a_body_part_in_a_question_is_context_not_the_answer(dialog, content):
+    turn = dialog.say("ask cramp coach why do my calves cramp at night")
+    assert turn.intent == "CauseIntent"
+    assert {name: slot["id"] for name, slot in turn.slots.items()} == {"situation": "cause_night", "body_part": "now_calf"}
+    assert answered_topic(content, turn) == "cause_night"
 
 
 def test_the_session_carries_attributes_and_ends_when_the_response_does(dialog):

@@ -157,8 +157,8 @@ def _routes(content):
             if intent.topic == topic_id:
                 yield topic_id, intent.name, {}
                 break
-            slot = next((s for s in intent.slots if topic_id in content.slot_types[s.type]), None)
-            if slot is not None:
+            slot = intent.topic_slot
+            if slot is not None and topic_id in content.slot_types[slot.type]:
                 yield topic_id, intent.name, {slot.name: topic_id}
                 break
             if intent.default == topic_id:

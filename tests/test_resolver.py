@@ -59,7 +59,7 @@ def test_a_value_not_in_the_slot_type_is_no_match_like_alexa(resolver):
 
 def test_every_declared_slot_is_present_even_when_empty(resolver):
     result = resolver.resolve("what causes cramps")
-    assert [(s.name, s.value, s.status) for s in result.slots] == [("situation", None, None)]
+    assert [(s.name, s.value, s.status) for s in result.slots] == [("situation", None, None), ("body_part", None, None)]
 
 
 def test_a_paraphrase_is_matched_by_similarity_with_its_slot_spotted(resolver):

@@ -107,11 +107,19 @@ class SlotSpec:
 
 @dataclass(frozen=True)
 class QuestionIntent:
+    """A question people ask. It answers `topic`, or else the topic its first slot names
+    (`default` when that slot is empty or unknown). Other slots are context ("why do my
+    {body_part} cramp {situation}"): they help recognise the question, never choose it."""
+
     name: str
     samples: tuple[str, ...]
     slots: tuple[SlotSpec, ...]
-    topic: str | None  # the one topic this intent answers, or
-    default: str | None  # the topic when its slot has no known value
+    topic: str | None
+    default: str | None
+
+    @property
+    def topic_slot(self) -> SlotSpec | None:
+        return self.slots[0] if self.topic is None and self.slots else None
 
 
 @dataclass(frozen=True)
@@ -162,10 +170,10 @@ class Content:
             return None
         if intent.topic is not None:
             return self.topics[intent.topic]
-        for slot in intent.slots:
-            value_id = slot_ids.get(slot.name)
-            if value_id is not None and value_id in self.slot_types.get(slot.type, {}):
-                return self.topics[value_id]
+        slot = intent.topic_slot
+        value_id = slot_ids.get(slot.name)
+        if value_id is not None and value_id in self.slot_types.get(slot.type, {}):
+            return self.topics[value_id]
         return self.topics[intent.default]
 
 
@@ -359,10 +367,10 @@ class _Loader:
                 slots.append(SlotSpec(slot_name, slot_type))
         topic = entry.text("topic", required=False)
         default = entry.text("default", required=False)
-        if slots and (topic is not None or default is None):
-            self.problem(file, entry.name, "default", "an intent with slots needs 'default' and no 'topic'")
-        if not slots and (topic is None or default is not None):
-            self.problem(file, entry.name, "topic", "an intent without slots needs 'topic' and no 'default'")
+        if (topic is None) == (default is None):
+            self.problem(file, entry.name, "topic", "give exactly one of 'topic' or 'default'")
+        elif default is not None and not slots:
+            self.problem(file, entry.name, "default", "'default' needs a slot to choose the topic from")
         samples = entry.text_list("samples")
         declared = {slot.name for slot in slots}
         used: set[str] = set()
@@ -471,6 +479,8 @@ class _Loader:
     ) -> dict[str, dict[str, tuple[str, ...]]]:
         intents_file = self.display(self.directory / "intents.yaml")
         used_types = {slot.type for intent in intents for slot in intent.slots}
+        # A value reaches its topic only through a slot that chooses the topic.
+        topic_types = {intent.topic_slot.type for intent in intents if intent.topic_slot}
         reachable: set[str] = set()
         for intent in intents:
             for field, target in (("topic", intent.topic), ("default", intent.default)):
@@ -499,7 +509,8 @@ class _Loader:
                     )
                     continue
                 slot_types[slot_type][topic.id] = phrases
-                reachable.add(topic.id)
+                if slot_type in topic_types:
+                    reachable.add(topic.id)
                 for phrase in phrases:
                     owner = phrase_owner.setdefault((slot_type, phrase), topic.id)
                     if owner != topic.id:

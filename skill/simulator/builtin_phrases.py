@@ -10,7 +10,8 @@ BUILTIN_PHRASES: dict[str, tuple[str, ...]] = {
     "AMAZON.HelpIntent": (
         "help", "help me", "i need help", "can you help me", "what can i say", "what do i say",
         "what can you do", "what can i do", "what are my options", "how do i use this",
-        "how does this work", "instructions",
+        "how does this work", "instructions", "what questions can you answer", "what sort of questions do you answer",
+        "what can i ask you",
     ),
     "AMAZON.StopIntent": (
         "stop", "stop it", "stop talking", "off", "shut up", "be quiet", "quiet", "quit",
@@ -19,7 +20,7 @@ BUILTIN_PHRASES: dict[str, tuple[str, ...]] = {
     ),
     "AMAZON.CancelIntent": (
         "cancel", "cancel that", "never mind", "nevermind", "forget it", "forget about it",
-        "don't worry about it", "scrap that", "forget that",
+        "don't worry about it", "scrap that", "scratch that", "forget that",
     ),
     "AMAZON.YesIntent": (
         "yes", "yeah", "yep", "yup", "yes please", "sure", "sure thing", "ok", "okay",
@@ -31,7 +32,7 @@ BUILTIN_PHRASES: dict[str, tuple[str, ...]] = {
     "AMAZON.NoIntent": (
         "no", "nope", "nah", "no thanks", "no thank you", "not now", "not really", "no i don't",
         "i don't", "i'm good", "i'm fine", "no i'm good", "no i'm fine", "not today",
-        "i'd rather not", "no way", "maybe later", "not right now", "no not now", "no ta", "no thanks mate",
+        "i'd rather not", "no way", "maybe later", "not right now", "no not now", "no ta", "no thanks mate", "no i'm all right", "i'm all right", "no i'm okay", "i'm okay",
     ),
     "AMAZON.RepeatIntent": (
         "repeat", "repeat that", "repeat please", "say that again", "say it again",
