@@ -11,7 +11,9 @@ import os
 
 from .app import build_skill, handle_event
 
-logging.getLogger().setLevel(os.environ.get("LOG_LEVEL", "INFO"))
+# On Lambda, INFO lines go to CloudWatch; elsewhere (the dialog, tests) the caller decides.
+if "AWS_LAMBDA_FUNCTION_NAME" in os.environ:
+    logging.getLogger().setLevel(os.environ.get("LOG_LEVEL", "INFO"))
 
 # Set SKILL_ID (template.yaml does) so requests for any other skill are refused.
 SKILL = build_skill(skill_id=os.environ.get("SKILL_ID") or None)

@@ -153,6 +153,12 @@ def test_the_session_carries_attributes_and_ends_when_the_response_does(dialog):
     assert third.request["session"]["sessionId"] != first.request["session"]["sessionId"]
 
 
+def test_exit_at_the_keyboard_prints_nothing_extra():
+    result = run_cli("dialog", stdin="open cramp coach\nexit\n")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.splitlines()[-2:] == ["User  > exit", "        [session ended]"]
+
+
 def test_exit_ends_the_session_as_alexa_does(dialog):
     dialog.say("open cramp coach")
     turn = dialog.say("exit")
@@ -222,6 +228,7 @@ def test_json_mode_prints_one_object_per_turn_with_the_full_envelopes():
 def test_plain_mode_reads_like_ask_dialog():
     result = run_cli("dialog", stdin="open cramp coach\nstop\n.quit\nhelp\n")
     assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
     lines = result.stdout.splitlines()
     assert lines[0] == "User  > open cramp coach"
     assert lines[1].startswith("Alexa > If you have a cramp now")
