@@ -16,7 +16,7 @@ BUILTIN_PHRASES: dict[str, tuple[str, ...]] = {
     "AMAZON.StopIntent": (
         "stop", "stop it", "stop talking", "off", "shut up", "be quiet", "quiet", "quit",
         "goodbye", "bye", "bye bye", "that's all", "that's enough", "enough", "i'm done",
-        "i'm finished", "go away", "leave me alone", "end", "that will do",
+        "i'm finished", "i'm done thanks", "that's all thanks", "thanks that's all", "go away", "leave me alone", "end", "that will do",
     ),
     "AMAZON.CancelIntent": (
         "cancel", "cancel that", "never mind", "nevermind", "forget it", "forget about it",
@@ -38,7 +38,8 @@ BUILTIN_PHRASES: dict[str, tuple[str, ...]] = {
         "repeat", "repeat that", "repeat please", "say that again", "say it again",
         "can you repeat that", "could you repeat that", "what did you say", "come again",
         "pardon", "pardon me", "sorry what", "one more time", "again", "huh", "what was that",
-        "i didn't catch that", "sorry i didn't catch that", "say again", "i missed that",
+        "i didn't catch that", "sorry i didn't catch that", "say again", "i missed that", "i missed it",
+        "one more time please",
     ),
     "AMAZON.NavigateHomeIntent": (
         "go home", "home", "main menu", "go to the main menu", "back to the start",

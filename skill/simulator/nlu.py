@@ -59,6 +59,7 @@ _SLOT_SCALE = 2.5  # a recognised slot value is strong evidence for intents that
 # How much more covering the sample counts than covering every word said: people add
 # words a sample never has ("so", "like", "at three in the morning"), so recall leads.
 _RECALL_BETA = 1.0
+_DETERMINERS = {"a", "an", "the", "my", "your", "his", "her", "our", "their", "some", "this", "that"}
 # Leading words that are not part of a slot value: "my left calf" -> "calf".
 _VALUE_PREFIXES = {"my", "the", "a", "an", "your", "his", "her", "our", "their", "this",
                    "that", "left", "right", "both", "whole", "bad", "little", "some", "of"}
@@ -104,8 +105,13 @@ _LEMMAS = {
     "does": "do", "did": "do", "doing": "do", "done": "do", "has": "have", "had": "have",
     "having": "have", "got": "get", "gets": "get", "getting": "get", "gotten": "get",
     "goes": "go", "went": "go", "gone": "go", "going": "go", "feet": "foot",
-    "children": "child", "kids": "kid", "gives": "give", "gave": "give", "given": "give",
+    "gives": "give", "gave": "give", "given": "give",
     "makes": "make", "made": "make", "hurts": "hurt", "worse": "bad", "woke": "wake",
+    # Words people use for the same thing; samples can't list every verb.
+    "ease": "relieve", "eases": "relieve", "easing": "relieve", "release": "relieve",
+    "loosen": "relieve", "relax": "relieve", "fix": "relieve", "avoid": "prevent",
+    "avoiding": "prevent", "kid": "child", "kids": "child", "children": "child",
+    "gp": "doctor", "physician": "doctor",
 }
 
 
@@ -134,6 +140,7 @@ def stem(word: str) -> str:
 
 # Features are stems, so the word lists are compared as stems too ("this" -> "thi").
 _LIGHT_STEMS = {stem(w) for w in _LIGHT_WORDS}
+_DETERMINER_STEMS = {stem(w) for w in _DETERMINERS}
 _QUESTION_STEMS = {stem(w) for w in _QUESTION_WORDS}
 
 
@@ -186,6 +193,10 @@ class _SlotType:
             for phrase in [canonical, *value["name"].get("synonyms", [])]:
                 words = tuple(stem(w) for w in normalize(phrase).split())
                 self.by_words.setdefault(words, (value.get("id") or canonical, canonical))
+                # "a stationary bike" is also heard as "the stationary bike", "my stationary bike".
+                while len(words) > 1 and words[0] in _DETERMINER_STEMS:
+                    words = words[1:]
+                    self.by_words.setdefault(words, (value.get("id") or canonical, canonical))
         self.longest = max((len(k) for k in self.by_words), default=0)
 
     def lookup(self, spoken: str) -> tuple[str, str] | None:
