@@ -39,6 +39,7 @@ from .builtin_phrases import BUILTIN_PHRASES
 
 FALLBACK = "AMAZON.FallbackIntent"
 THRESHOLD = 0.4
+HOLDING_THRESHOLD = 0.2  # for a sample that holds a value heard in the text
 MATCH, NO_MATCH = "ER_SUCCESS_MATCH", "ER_SUCCESS_NO_MATCH"
 
 _FILLERS = {"um", "umm", "uh", "uhh", "er", "erm", "hmm", "ow", "oww", "owww", "ouch",
@@ -59,7 +60,14 @@ _SLOT_SCALE = 2.5  # a recognised slot value is strong evidence for intents that
 # How much more covering the sample counts than covering every word said: people add
 # words a sample never has ("so", "like", "at three in the morning"), so recall leads.
 _RECALL_BETA = 1.0
-_DETERMINERS = {"a", "an", "the", "my", "your", "his", "her", "our", "their", "some", "this", "that"}
+_NEGATORS_BEFORE = {"no", "not", "without"}
+_NEGATORS_AFTER = {"fine", "normal", "okay", "alright"}
+# More words that only make sense in their place in a phrase ("won't let up").
+_FUNCTION_WORDS = {"up", "down", "out", "off", "over", "not", "no", "will", "would", "all",
+                   "by", "from", "as", "than", "like", "but", "when", "his", "her", "he", "she",
+                   "they", "we", "them", "been", "being", "keep", "keeps", "still", "too", "much",
+                   "more", "most", "after", "before", "since", "through", "into", "onto", "back"}
+_DETERMINERS = {"a", "an", "the", "my", "your", "his", "her", "our", "their", "some", "this", "that", "any"}
 # Leading words that are not part of a slot value: "my left calf" -> "calf".
 _VALUE_PREFIXES = {"my", "the", "a", "an", "your", "his", "her", "our", "their", "this",
                    "that", "left", "right", "both", "whole", "bad", "little", "some", "of"}
@@ -142,6 +150,11 @@ def stem(word: str) -> str:
 _LIGHT_STEMS = {stem(w) for w in _LIGHT_WORDS}
 _DETERMINER_STEMS = {stem(w) for w in _DETERMINERS}
 _QUESTION_STEMS = {stem(w) for w in _QUESTION_WORDS}
+_NEGATOR_STEMS_BEFORE = {stem(w) for w in _NEGATORS_BEFORE}
+_NEGATOR_STEMS_AFTER = {stem(w) for w in _NEGATORS_AFTER}
+_MODAL_STEMS = {stem(w) for w in ("can", "could", "will", "would")}
+# Words that carry grammar rather than meaning: a value holding one must be said in order.
+_FUNCTION_STEMS = _LIGHT_STEMS | _DETERMINER_STEMS | _QUESTION_STEMS | {stem(w) for w in _FUNCTION_WORDS}
 
 
 # --------------------------------------------------------------------------- results
@@ -182,6 +195,7 @@ class _Entity:
     canonical: str
     start: int
     end: int  # exclusive token index
+    words: int  # how many of the value's words were heard (a gap may lie between them)
 
 
 class _SlotType:
@@ -197,14 +211,48 @@ class _SlotType:
                 while len(words) > 1 and words[0] in _DETERMINER_STEMS:
                     words = words[1:]
                     self.by_words.setdefault(words, (value.get("id") or canonical, canonical))
-        self.longest = max((len(k) for k in self.by_words), default=0)
+        # For spotting values inside longer sentences: each value's words without
+        # determiners ("pain in my chest" = "pain in the chest" = "pain in chest"),
+        # indexed by each of its words, longest first.
+        self.by_any_word: dict[str, list[tuple[tuple[str, ...], tuple[str, str]]]] = {}
+        for words, found in self.by_words.items():
+            core = tuple(w for w in words if w not in _DETERMINER_STEMS)
+            for word in set(core):
+                self.by_any_word.setdefault(word, []).append((core, found))
+        for candidates in self.by_any_word.values():
+            candidates.sort(key=lambda candidate: len(candidate[0]), reverse=True)
 
-    def lookup(self, spoken: str) -> tuple[str, str] | None:
+    def spot(self, stems: list[str]) -> list[_Entity]:
+        """Every value heard in the text, at most one per starting word (the longest).
+
+        A value of content words only ("pale foot", "brown pee") is heard when all its
+        words are said anywhere in the sentence, in any order ("my foot has gone pale");
+        a value with grammar in it ("won't let up", "can't breathe") must be said in
+        order, with at most MAX_GAP_WORDS other words inside it. Determiners are ignored
+        on both sides.
+        """
+        kept = [(index, s) for index, s in enumerate(stems) if s not in _DETERMINER_STEMS]
+        found = []
+        for k, (start, word) in enumerate(kept):
+            for core, (value_id, canonical) in self.by_any_word.get(word, ()):
+                if all(w not in _FUNCTION_STEMS for w in core):
+                    end = _bag_end(core, kept, k)
+                elif core[0] == word:
+                    end = _in_order_end(core, kept, k)
+                else:
+                    end = None
+                if end is not None:
+                    found.append(_Entity(self.name, value_id, canonical, start, end, len(core)))
+                    break
+        return found
+
+    def lookup(self, spoken: str) -> tuple[str, str, int] | None:
+        """(id, canonical name, how many of the spoken words the value covers)."""
         words = normalize(spoken).split()
         while words:
             found = self.by_words.get(tuple(stem(w) for w in words))
             if found is not None:
-                return found
+                return (*found, len(words))
             if words[0] not in _VALUE_PREFIXES:
                 return None
             words = words[1:]
@@ -318,17 +366,22 @@ class Resolver:
         exact, partial = self._match_exactly(utterance)
         if exact is not None:
             return exact
-        similar = self._match_similar(utterance)
+        similar, holding = self._match_similar(utterance)
         best = max((r for r in (partial, similar) if r is not None), key=lambda r: r.score, default=None)
-        if best is None or best.score < THRESHOLD:
-            return Resolution(FALLBACK, (), best.score if best else 0.0, "fallback")
-        return best
+        if best is not None and best.score >= THRESHOLD:
+            return best
+        # Words that name a value of a slot type are strong evidence on their own: Alexa
+        # fills the slot of the intent that takes them rather than giving up.
+        if holding is not None and holding.score >= HOLDING_THRESHOLD:
+            return holding
+        return Resolution(FALLBACK, (), best.score if best else 0.0, "fallback")
 
-    def _slot_value(self, intent: str, slot: str, spoken: str) -> SlotValue:
+    def _slot_value(self, intent: str, slot: str, spoken: str) -> tuple[SlotValue, int]:
+        """The slot as heard, and how many of its words its value covers."""
         slot_type = self.intent_slots[intent].get(slot, "")
         found = self.types[slot_type].lookup(spoken) if slot_type in self.types else None
-        value_id, canonical = found if found else (None, None)
-        return SlotValue(slot, slot_type, spoken, value_id, canonical)
+        value_id, canonical, covered = found if found else (None, None, 0)
+        return SlotValue(slot, slot_type, spoken, value_id, canonical), covered
 
     def _complete(self, intent: str, filled: dict[str, SlotValue]) -> tuple[SlotValue, ...]:
         """Every slot the intent declares, as Alexa sends them: filled or empty."""
@@ -342,13 +395,19 @@ class Resolver:
             match = sample.pattern.match(utterance)
             if match is None:
                 continue
-            filled = {
+            heard = {
                 v: self._slot_value(sample.intent, v, match.group(f"s{i}"))
                 for i, (kind, v) in enumerate(sample.parts)
                 if kind == "slot"
             }
+            filled = {name: slot for name, (slot, _) in heard.items()}
             if all(s.status != NO_MATCH for s in filled.values()):
-                key = sum(len(v) for kind, v in sample.parts if kind == "word")
+                # The most literal words win; then the values that cover the most words
+                # ("whole body spasm" rather than "muscle spasm" after dropping "whole").
+                key = (
+                    sum(len(v) for kind, v in sample.parts if kind == "word"),
+                    sum(covered for _, covered in heard.values()),
+                )
                 if best_key is None or key > best_key:
                     best_key = key
                     best = Resolution(sample.intent, self._complete(sample.intent, filled), 1.0, "sample")
@@ -363,37 +422,26 @@ class Resolver:
 
     def _spot_entities(self, words: list[str]) -> list[_Entity]:
         stems = [stem(w) for w in words]
-        found = []
-        for slot_type in self.types.values():
-            for start in range(len(stems)):
-                for end in range(min(len(stems), start + slot_type.longest), start, -1):
-                    value = slot_type.by_words.get(tuple(stems[start:end]))
-                    if value is not None:
-                        found.append(_Entity(slot_type.name, value[0], value[1], start, end))
-                        break
-        # Longer values first: "back of my thigh" is preferred over "back".
-        return sorted(found, key=lambda e: e.end - e.start, reverse=True)
+        found = [entity for slot_type in self.types.values() for entity in slot_type.spot(stems)]
+        # Longer values first ("back of my thigh" is preferred over "back"), then the
+        # ones heard without a gap.
+        return sorted(found, key=lambda e: (e.words, -(e.end - e.start)), reverse=True)
 
-    def _match_similar(self, utterance: str) -> Resolution | None:
+    def _match_similar(self, utterance: str) -> tuple[Resolution | None, Resolution | None]:
+        """The most similar sample's resolution, and the most similar one that holds at
+        least one value heard in the text."""
         words = utterance.split()
         stems = [stem(w) for w in words]
         entities = self._spot_entities(words)
         on_topic = bool(entities) or any(s in self._topic_words for s in stems)
         best: Resolution | None = None
+        best_holding: Resolution | None = None
         for sample, (vector, sample_total) in zip(self.samples, self._sample_vectors):
             if not sample.comparable_to(len(words), on_topic):
                 continue
-            slot_types = self.intent_slots[sample.intent]
-            chosen: dict[str, _Entity] = {}
-            for kind, slot in sample.parts:
-                if kind != "slot":
-                    continue
-                for entity in entities:
-                    overlaps = any(e.start < entity.end and entity.start < e.end for e in chosen.values())
-                    if entity.type == slot_types.get(slot) and not overlaps:
-                        chosen[slot] = entity
-                        break
-            sequence = _replace_spans(stems, chosen.values())
+            in_sample = [v for kind, v in sample.parts if kind == "slot"]
+            chosen = self._assign(sample.intent, in_sample, entities)
+            sequence = _replace_spans(stems, [e for name, e in chosen.items() if name in in_sample])
             features = self._features(sequence)
             shared = features & vector.keys()
             if not any(_is_content(f) for f in shared):
@@ -403,28 +451,81 @@ class Resolver:
             precision = covered / sum(self._weight(f) for f in features)
             beta2 = _RECALL_BETA**2
             score = (1 + beta2) * precision * recall / (beta2 * precision + recall)
-            if best is None or score > best.score:
-                filled = self._fill(sample.intent, words, entities, chosen)
-                best = Resolution(sample.intent, filled, score, "similar")
-        return best
+            if best is None or score > best.score or (chosen and (best_holding is None or score > best_holding.score)):
+                filled = {
+                    name: SlotValue(name, e.type, " ".join(words[e.start:e.end]), e.id, e.canonical)
+                    for name, e in chosen.items()
+                }
+                resolution = Resolution(sample.intent, self._complete(sample.intent, filled), score, "similar")
+                if best is None or score > best.score:
+                    best = resolution
+                if chosen and (best_holding is None or score > best_holding.score):
+                    best_holding = resolution
+        return best, best_holding
 
-    def _fill(self, intent: str, words: list[str], entities: list[_Entity], chosen: dict[str, _Entity]):
-        """Slots from the sample's own placeholders, then any other declared slot whose
-        type was heard elsewhere in the text ("my calf, what do i do")."""
-        chosen = dict(chosen)
-        for name, slot_type in self.intent_slots[intent].items():
-            if name in chosen:
+    def _assign(self, intent: str, in_sample: list[str], entities: list[_Entity]) -> dict[str, _Entity]:
+        """Heard values to the intent's slots: the sample's own placeholders first, then any
+        other slot it declares ("my calf, what do i do"). Longer values claim their words
+        first, so "cramp in my chest" is heard as one value, not as "chest"."""
+        declared = self.intent_slots[intent]
+        order = [*in_sample, *(name for name in declared if name not in in_sample)]
+        chosen: dict[str, _Entity] = {}
+        for entity in entities:
+            # Values of different types may share words: "my leg has gone pale" names a
+            # body part and a symptom.
+            if any(
+                e.type == entity.type and e.start < entity.end and entity.start < e.end for e in chosen.values()
+            ):
                 continue
-            for entity in entities:
-                overlaps = any(e.start < entity.end and entity.start < e.end for e in chosen.values())
-                if entity.type == slot_type and not overlaps:
+            for name in order:
+                if name not in chosen and declared.get(name) == entity.type:
                     chosen[name] = entity
                     break
-        filled = {
-            name: SlotValue(name, e.type, " ".join(words[e.start:e.end]), e.id, e.canonical)
-            for name, e in chosen.items()
-        }
-        return self._complete(intent, filled)
+        return chosen
+
+
+MAX_GAP_WORDS = 3
+
+
+def _bag_end(core: tuple[str, ...], kept: list[tuple[int, str]], k: int) -> int | None:
+    """Where `core` ends (exclusive token index) if all its words are said, in any order,
+    and kept[k] is the first of them; None otherwise."""
+    needed = Counter(core)
+    positions = []
+    for position, (_, word) in enumerate(kept):
+        if needed[word] > 0 and not _negated(kept, position):
+            needed[word] -= 1
+            positions.append(position)
+    if +needed or positions[0] != k:
+        return None
+    return kept[positions[-1]][0] + 1
+
+
+def _negated(kept: list[tuple[int, str]], position: int) -> bool:
+    """"no fever", "not in my chest", "my breathing is fine": the word is said not to
+    apply. "can't feel my leg" and "won't open" say what is wrong, so they don't negate."""
+    words = [word for _, word in kept]
+    for before in range(max(0, position - 2), position):
+        if words[before] in _NEGATOR_STEMS_BEFORE and (before == 0 or words[before - 1] not in _MODAL_STEMS):
+            return True
+    return bool(set(words[position + 1:position + 3]) & _NEGATOR_STEMS_AFTER)
+
+
+def _in_order_end(core: tuple[str, ...], kept: list[tuple[int, str]], k: int) -> int | None:
+    """Where `core` ends (exclusive token index) if its words follow kept[k] in order,
+    with at most MAX_GAP_WORDS other words among them; None otherwise."""
+    gaps = 0
+    position = k
+    for word in core[1:]:
+        position += 1
+        while position < len(kept) and kept[position][1] != word:
+            if kept[position][1] in _NEGATOR_STEMS_BEFORE:
+                return None  # "a cramp in my foot, not in my chest"
+            gaps += 1
+            position += 1
+        if position >= len(kept) or gaps > MAX_GAP_WORDS:
+            return None
+    return kept[position][0] + 1
 
 
 def _is_content(feature: str) -> bool:
