@@ -26,6 +26,7 @@ from .handlers.builtins import (
 from .handlers.launch import LaunchHandler
 from .handlers.lifecycle import CatchAllExceptionHandler, QuietRequestHandler
 from .handlers.questions import QuestionHandler
+from .handlers.safety import RedFlagHandler
 
 
 class InvalidRequestError(ValueError):
@@ -37,8 +38,10 @@ def build_skill(content: Content | None = None, skill_id: str | None = None) -> 
     conversation = Conversation(content if content is not None else load_content())
     builder = SkillBuilder()
     builder.skill_id = skill_id
-    # Order matters: the first handler whose can_handle is true answers.
+    # Order matters: the first handler whose can_handle is true answers. Red flags first,
+    # whatever the intent and whatever the session was doing.
     for handler in (
+        RedFlagHandler(conversation),
         LaunchHandler(conversation),
         QuestionHandler(conversation),
         HelpHandler(conversation),

@@ -2,7 +2,8 @@
 
 `python -m skill build-models` writes interaction_models/<locale>.json; with --check it
 only reports whether the committed files match what the content says they should be.
-Slot values are topic ids: a resolved slot's id is the topic it answers.
+Slot values are topic ids (a resolved slot's id is the topic it answers) or, for the
+Symptom type, red flag ids. Every locale in content/locales.yaml gets the same model.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from pathlib import Path
 from .core.content import Content
 
 MODELS_DIR = Path(__file__).resolve().parents[1] / "interaction_models"
-LOCALES = ("en-US",)
 
 
 def build_model(content: Content) -> dict:
@@ -63,7 +63,7 @@ def write_models(content: Content, directory: Path = MODELS_DIR) -> list[Path]:
     text = render(build_model(content))
     directory.mkdir(parents=True, exist_ok=True)
     written = []
-    for locale in LOCALES:
+    for locale in content.locales:
         path = model_path(locale, directory)
         path.write_text(text, encoding="utf-8")
         written.append(path)
@@ -75,6 +75,6 @@ def stale_models(content: Content, directory: Path = MODELS_DIR) -> list[Path]:
     text = render(build_model(content))
     return [
         path
-        for path in (model_path(locale, directory) for locale in LOCALES)
+        for path in (model_path(locale, directory) for locale in content.locales)
         if not path.exists() or path.read_text(encoding="utf-8") != text
     ]

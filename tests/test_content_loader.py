@@ -56,11 +56,14 @@ def test_malformed_yaml_names_the_file_and_line(content_dir):
 def test_a_sample_starting_with_a_slot_gets_a_hint_to_quote_it(content_dir):
     replace_in(content_dir / "intents.yaml", "      - i have a cramp\n", "      - {body_part} cramp\n")
     [problem] = problems_for(content_dir)
-    assert problem.startswith("content/intents.yaml: line 9")
+    assert problem.startswith("content/intents.yaml: line 11")
     assert "must be in quotes" in problem
 
 
 BASIC = "answers/basic.yaml"
+FLAGS = "red_flags.yaml"
+LOCALES = "locales.yaml"
+PROMPTS = "prompts.yaml"
 ORPHAN_FILE = "topics:\n  - id: {id}\n    title: T\n    speech: S.\n    card: C.\n    sources: [NHS]\n"
 UNKNOWN_FIELD = "unknown field (expected one of: asked, card, follow_up, id, sources, speech, title)"
 UNREACHABLE = "no intent reaches this topic: add phrases under 'asked' or name it in intents.yaml"
@@ -96,7 +99,7 @@ BREAKAGES = {
         f"content/answers/basic.yaml: entry 'now_general': field 'asked': {UNREACHABLE}",
     ]),
     "an unknown slot type": (BASIC, "      BodyPart: [calf, calves]", "      BodyParts: [calf, calves]", [
-        "content/answers/basic.yaml: entry 'now_calf': field 'asked.BodyParts': unknown slot type 'BodyParts' (types used in intents.yaml: BodyPart)",
+        "content/answers/basic.yaml: entry 'now_calf': field 'asked.BodyParts': unknown slot type 'BodyParts' (types used in intents.yaml: BodyPart, Symptom)",
         f"content/answers/basic.yaml: entry 'now_calf': field 'asked': {UNREACHABLE}",
         "content/intents.yaml: slot type 'BodyPart' has no values: no topic lists it under 'asked'",
     ]),
@@ -121,6 +124,46 @@ BREAKAGES = {
         ]),
     "a topic no intent can reach": ("answers/more.yaml", None, ORPHAN_FILE.format(id="orphan"), [
         f"content/answers/more.yaml: entry 'orphan': field 'asked': {UNREACHABLE}",
+    ]),
+    "a red flag said too few ways": (FLAGS, "tight chest, chest pressure, heart attack]", "tight chest]", [
+        "content/red_flags.yaml: entry 'chest_pain': field 'said': 4 phrases; list at least 6 ways people say it",
+    ]),
+    "a why that delays the call": (FLAGS, "    why: Chest pain can be a sign of a heart attack.",
+        "    why: " + "word " * 21, [
+        "content/red_flags.yaml: entry 'chest_pain': field 'why': 21 words; keep it to 20 and offer the rest",
+    ]),
+    "an emergency without a why": (FLAGS, "    why: Chest pain can be a sign of a heart attack.\n", "", [
+        "content/red_flags.yaml: entry 'chest_pain': field 'why': missing",
+    ]),
+    "one phrase naming two red flags": (FLAGS, "new pills, new tablets", "new pills, chest pain", [
+        "content/red_flags.yaml: entry 'new_medicine': field 'said': 'chest pain' already names red flag 'chest_pain'",
+    ]),
+    "a red flag with a topic's id": (FLAGS, "  - id: new_medicine", "  - id: now_calf", [
+        "content/red_flags.yaml: entry 'now_calf': field 'id': duplicate id: already a red flag or a topic",
+    ]),
+    "a red flag citing an unknown source": (FLAGS, "    sources: [NHS]\nsoon:", "    sources: [BLOG]\nsoon:", [
+        "content/red_flags.yaml: entry 'chest_pain': field 'sources': unknown source 'BLOG' (see sources.yaml)",
+    ]),
+    "a red flag phrase Alexa would refuse": (FLAGS, "heart attack]", "heart attack, chest pain!]", [
+        "content/red_flags.yaml: entry 'chest_pain': field 'said': 'chest pain!': use lower-case words only",
+    ]),
+    "red flags with no slot to be heard in": ("intents.yaml", "      - {name: symptom, type: Symptom}\n", "", [
+        "content/intents.yaml: entry 'CrampNowIntent': field 'samples': 'i have a cramp and {symptom}': slot '{symptom}' is not declared",
+    ]),
+    "a topic claiming a symptom": (BASIC, "      BodyPart: [calf, calves]", "      BodyPart: [calf, calves]\n      Symptom: [chest ache]", [
+        "content/answers/basic.yaml: entry 'now_calf': field 'asked.Symptom': Symptom values are the red flags: list them in red_flags.yaml",
+    ]),
+    "a sample that is a red flag's phrase": ("intents.yaml", "      - what causes cramps\n", "      - what causes cramps\n      - chest pain\n", [
+        "content/intents.yaml: entry 'CauseIntent': field 'samples': 'chest pain' names red flag 'chest_pain', so the safety net answers it, never this intent",
+    ]),
+    "an emergency number in words": (LOCALES, '"911"', "nine one one", [
+        "content/locales.yaml: entry 'en-US': field 'emergency_number': digits only: the skill speaks them one by one",
+    ]),
+    "a malformed locale": (LOCALES, "locale: en-GB", "locale: english", [
+        "content/locales.yaml: entry 'english': field 'locale': must look like en-US",
+    ]),
+    "a prompt that lost its number": (PROMPTS, "Call {number} now, or", "Call now, or", [
+        "content/prompts.yaml: entry 'prompts': field 'emergency_call': must use exactly {number}",
     ]),
 }
 
@@ -158,3 +201,19 @@ def test_the_error_message_lists_each_problem_on_its_own_line(content_dir):
         "1 problem(s) in the content:\n"
         "  content/answers/basic.yaml: entry 'cause_general': field 'card': missing"
     )
+
+
+def test_red_flags_become_the_symptom_slot_type_and_locales_their_numbers(content_dir):
+    content = load_content(content_dir)
+    chest = content.red_flags["chest_pain"]
+    assert chest.urgency == "emergency" and chest.why.startswith("Chest pain")
+    assert content.slot_types["Symptom"]["chest_pain"][0] == "chest pain"
+    assert content.locales["en-GB"].emergency_number == "999"
+    assert content.locales["en-GB"].urgent_line == "NHS 111"
+    assert content.most_urgent_flag(["new_medicine", None, "chest_pain"]) is chest
+    assert content.most_urgent_flag(["now_calf", None]) is None
+
+
+def test_missing_red_flags_stop_start_up(content_dir):
+    (content_dir / "red_flags.yaml").unlink()
+    assert problems_for(content_dir) == ["content/red_flags.yaml: file is missing"]

@@ -129,6 +129,7 @@ def test_an_empty_slot_is_sent_without_a_value(dialog):
     assert turn.request["request"]["intent"]["slots"] == {
         "situation": {"name": "situation", "confirmationStatus": "NONE"},
         "body_part": {"name": "body_part", "confirmationStatus": "NONE"},
+        "symptom": {"name": "symptom", "confirmationStatus": "NONE"},
     }
 
 
@@ -244,7 +245,7 @@ def test_ssml_mode_shows_the_markup():
 def test_an_unknown_locale_is_a_clear_error():
     result = run_cli("dialog", "--locale", "fr-FR", stdin="open cramp coach\n")
     assert result.returncode == 2
-    assert "no interaction model for fr-FR (available: en-US)" in result.stderr
+    assert "no interaction model for fr-FR (available: en-AU, en-CA, en-GB, en-IN, en-US)" in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -252,7 +252,7 @@ def test_an_event_that_is_not_an_alexa_request_is_a_clear_error(content, event):
 
 
 def test_a_failure_is_apologised_for_and_logged_without_what_was_said(content, monkeypatch, caplog):
-    def broken_answer(self, intent_name, slot_ids):
+    def broken_answer(self, intent_name, slot_ids, locale=None):
         raise ValueError(f"could not answer {slot_ids}")
 
     monkeypatch.setattr(Conversation, "answer", broken_answer)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from skill.interaction_model import build_model, model_path, render, stale_models
+from skill.interaction_model import MODELS_DIR as MODELS, build_model, model_path, render, stale_models
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -26,12 +26,14 @@ def test_the_committed_models_match_the_content(content):
 
 def test_a_model_that_drifted_from_the_content_is_reported(content, tmp_path):
     model = build_model(content)
-    assert stale_models(content, tmp_path) == [tmp_path / "en-US.json"]  # missing
-    (tmp_path / "en-US.json").write_text(render(model))
+    every_locale = [tmp_path / f"{locale}.json" for locale in content.locales]
+    assert stale_models(content, tmp_path) == every_locale  # missing
+    for path in every_locale:
+        path.write_text(render(model))
     assert stale_models(content, tmp_path) == []
     model["interactionModel"]["languageModel"]["types"][0]["values"][0]["name"]["synonyms"].pop()
-    (tmp_path / "en-US.json").write_text(render(model))
-    assert stale_models(content, tmp_path) == [tmp_path / "en-US.json"]
+    (tmp_path / "en-GB.json").write_text(render(model))
+    assert stale_models(content, tmp_path) == [tmp_path / "en-GB.json"]
 
 
 def test_build_models_check_passes_on_the_committed_models():
@@ -47,7 +49,16 @@ def test_slot_values_are_the_contents_topics_with_their_phrases(content, languag
         assert {v["id"] for v in slot_type["values"]} == set(values)
         for value in slot_type["values"]:
             assert [value["name"]["value"], *value["name"]["synonyms"]] == list(values[value["id"]])
-            assert value["id"] in content.topics
+            # A Symptom value is a red flag; every other slot value is the topic it answers.
+            assert value["id"] in (content.red_flags if slot_type["name"] == "Symptom" else content.topics)
+
+
+def test_every_locale_gets_the_same_model_with_the_red_flags_as_symptoms(content, language_model):
+    assert sorted(p.stem for p in MODELS.glob("*.json")) == sorted(content.locales)
+    for locale in content.locales:
+        assert (MODELS / f"{locale}.json").read_text() == (MODELS / "en-US.json").read_text()
+    [symptom] = [t for t in language_model["types"] if t["name"] == "Symptom"]
+    assert {v["id"] for v in symptom["values"]} == set(content.red_flags)
 
 
 def test_invocation_name_follows_alexas_rules(language_model):

@@ -7,13 +7,15 @@ needs can be missing: references between topics, sources and intents all resolve
 
 from __future__ import annotations
 
+import itertools
+import math
 import os
 import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import yaml
 
@@ -29,6 +31,11 @@ DEFAULT_CONTENT_DIR = Path(
 MAX_SPOKEN_WORDS = 50  # The spoken part of a first answer: short, more is offered.
 MAX_FOLLOW_UP_WORDS = 90
 MAX_SLOT_VALUE_CHARS = 140  # Alexa's limit for a custom slot value or synonym.
+MAX_WHY_WORDS = 20  # An emergency answer says why in one short sentence, then stops.
+MIN_RED_FLAG_PHRASES = 6  # People say a symptom many ways; the model must know them.
+MAX_PHRASES_PER_SIGN = 1200  # A sign's words multiply out; keep the model a sane size.
+# The slot type whose values are the red flags (content/red_flags.yaml), not topics.
+SYMPTOM_TYPE = "Symptom"
 
 _ID = re.compile(r"[a-z][a-z0-9_]*")
 _INTENT_NAME = re.compile(r"[A-Z][A-Za-z]*Intent")
@@ -37,6 +44,8 @@ _SLOT_TYPE = re.compile(r"[A-Z][A-Za-z]*")
 _SPOKEN_PHRASE = re.compile(r"[a-z]+\.?(?:'[a-z]+)?(?: [a-z]+\.?(?:'[a-z]+)?)*")
 _SAMPLE_SLOT = re.compile(r"\{([a-z_]+)\}")
 _LIST_ITEM_STARTING_WITH_SLOT = re.compile(r"^\s*-\s*\{", re.MULTILINE)
+_LOCALE = re.compile(r"[a-z]{2}-[A-Z]{2}")
+_PLACEHOLDER = re.compile(r"\{([a-z_]*)\}")
 
 
 # --------------------------------------------------------------------------- errors
@@ -103,6 +112,9 @@ class Topic:
 class SlotSpec:
     name: str
     type: str
+    # A symptom asked about ("what are the signs of a stroke"), not reported: the safety
+    # net leaves it to the question's answer, which says to call if it is happening now.
+    asked_about: bool = False
 
 
 @dataclass(frozen=True)
@@ -128,6 +140,33 @@ class BuiltinIntent:
     samples: tuple[str, ...]
 
 
+EMERGENCY, SOON = "emergency", "soon"
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    """A sign that needs more than self-care: call now (EMERGENCY) or see a doctor (SOON)."""
+
+    id: str
+    urgency: str  # EMERGENCY or SOON
+    title: str
+    said: tuple[str, ...]  # how people say it, signs spelled out: the Symptom slot's values
+    sources: tuple[str, ...]
+    why: str | None = None  # EMERGENCY: one short sentence on why it is urgent
+    advice: str | None = None  # SOON: what to do, calmly
+
+
+@dataclass(frozen=True)
+class LocaleFacts:
+    """What differs by the request's locale. Locale is not location, so the skill always
+    adds "or your local emergency number"."""
+
+    locale: str
+    emergency_number: str  # digits, spoken one by one
+    urgent_line: str | None  # a non-emergency line for when it can't wait (en-GB: NHS 111)
+    sources: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class Prompts:
     """The skill's own lines, outside any topic. Every field is required in prompts.yaml."""
@@ -146,6 +185,22 @@ class Prompts:
     error: str
     error_reprompt: str
     card_footer: str
+    emergency_opening: str
+    sign_opening: str
+    emergency_call: str
+    emergency_call_any_number: str
+    emergency_cannot_call: str
+    emergency_card_title: str
+    emergency_card_title_any_number: str
+    urgent_line: str
+
+
+# Prompts filled in by the skill: each must use exactly these {placeholders}.
+PROMPT_PLACEHOLDERS = {
+    "emergency_call": {"number"},
+    "emergency_card_title": {"number"},
+    "urgent_line": {"line"},
+}
 
 
 @dataclass(frozen=True)
@@ -156,8 +211,32 @@ class Content:
     builtin_intents: tuple[BuiltinIntent, ...]
     prompts: Prompts
     sources: Mapping[str, Source]
-    # slot type -> topic id -> phrases; derived from the topics' `asked` lists.
+    # slot type -> value id -> phrases; derived from the topics' `asked` lists, and for
+    # SYMPTOM_TYPE from the red flags' `said` lists.
     slot_types: Mapping[str, Mapping[str, tuple[str, ...]]]
+    red_flags: Mapping[str, RedFlag]
+    locales: Mapping[str, LocaleFacts]
+
+    def reported_flag(self, intent_name: str | None, slot_ids: Mapping[str, str | None]) -> RedFlag | None:
+        """The most urgent red flag any slot of the request reports (an emergency first).
+
+        Every slot counts, of any intent, known to this content or not, except a slot the
+        intent declares as a symptom asked about.
+        """
+        intent = self.question_intents.get(intent_name or "")
+        asked_about = {s.name for s in intent.slots if s.asked_about} if intent else set()
+        return self.most_urgent_flag(v for name, v in slot_ids.items() if name not in asked_about)
+
+    def asked_about_flag(self, intent_name: str, slot_ids: Mapping[str, str | None]) -> RedFlag | None:
+        """The red flag a question asks about ("what are the signs of a stroke"), if any."""
+        intent = self.question_intents.get(intent_name)
+        names = [s.name for s in intent.slots if s.asked_about] if intent else []
+        return self.most_urgent_flag(slot_ids.get(name) for name in names)
+
+    def most_urgent_flag(self, value_ids: Iterable[str | None]) -> RedFlag | None:
+        """The most urgent red flag among resolved slot value ids: an emergency first."""
+        flags = [self.red_flags[v] for v in value_ids if v in self.red_flags]
+        return min(flags, key=lambda flag: flag.urgency != EMERGENCY, default=None)
 
     def topic_for(self, intent_name: str, slot_ids: Mapping[str, str | None]) -> Topic | None:
         """The topic a question intent answers, given its slots' resolved value ids.
@@ -263,10 +342,14 @@ class _Loader:
                     continue
                 topics[topic.id] = topic
                 topic_file[topic.id] = self.display(path)
+        red_flags = self.load_red_flags(self.directory / "red_flags.yaml", sources, set(topics))
+        locales = self.load_locales(self.directory / "locales.yaml", sources)
         # References span files: with intents.yaml broken or any file unreadable, checking
         # them would bury the real error under a follow-on error per topic.
         references_checkable = intents_ok and not self.unreadable
-        slot_types = self.check_references(topics, topic_file, intents) if references_checkable else {}
+        slot_types = (
+            self.check_references(topics, topic_file, intents, red_flags) if references_checkable else {}
+        )
         if self.problems:
             raise ContentError(self.problems)
         return Content(
@@ -279,6 +362,8 @@ class _Loader:
             slot_types=MappingProxyType(
                 {name: MappingProxyType(values) for name, values in slot_types.items()}
             ),
+            red_flags=MappingProxyType(red_flags),
+            locales=MappingProxyType(locales),
         )
 
     # -- sources.yaml
@@ -313,7 +398,14 @@ class _Loader:
                 self.problem(file, None, "prompts", "the file must have a top-level mapping 'prompts'")
             return Prompts(*[""] * len(names))
         entry = _Entry(self, file, data["prompts"], "prompts", set(names))
-        return Prompts(*[entry.text(name) or "" for name in names])
+        texts = {name: entry.text(name) or "" for name in names}
+        for name, text in texts.items():
+            used = set(_PLACEHOLDER.findall(text))
+            wanted = PROMPT_PLACEHOLDERS.get(name, set())
+            if text and used != wanted:
+                expected = ", ".join(f"{{{p}}}" for p in sorted(wanted)) or "no {placeholders}"
+                self.problem(file, "prompts", name, f"must use exactly {expected}")
+        return Prompts(**texts)
 
     # -- intents.yaml
 
@@ -357,14 +449,19 @@ class _Loader:
             self.problem(file, entry.name, "name", "must be CamelCase ending in 'Intent'")
         slots = []
         for slot_raw in entry.list("slots", required=False):
-            slot = _Entry(self, file, slot_raw, entry.name, {"name", "type"}, field_prefix="slots.")
+            slot = _Entry(self, file, slot_raw, entry.name, {"name", "type", "asked_about"}, field_prefix="slots.")
             slot_name, slot_type = slot.text("name"), slot.text("type")
+            asked_about = slot.raw.get("asked_about", False)
+            if asked_about not in (True, False):
+                slot.fail("asked_about", "must be true or false")
+            elif asked_about and slot_type != SYMPTOM_TYPE:
+                slot.fail("asked_about", f"only a {SYMPTOM_TYPE} slot can be a symptom asked about")
             if slot_name is not None and not _ID.fullmatch(slot_name):
                 self.problem(file, entry.name, "slots.name", "must be lower_snake_case")
             if slot_type is not None and not _SLOT_TYPE.fullmatch(slot_type):
                 self.problem(file, entry.name, "slots.type", "must be CamelCase letters")
             if slot.ok and slot_name and slot_type:
-                slots.append(SlotSpec(slot_name, slot_type))
+                slots.append(SlotSpec(slot_name, slot_type, asked_about is True))
         topic = entry.text("topic", required=False)
         default = entry.text("default", required=False)
         if (topic is None) == (default is None):
@@ -422,15 +519,26 @@ class _Loader:
             title = entry.text("title")
             speech = entry.text("speech", max_words=MAX_SPOKEN_WORDS)
             card = entry.text("card")
-            cited = entry.text_list("sources")
-            for key in cited:
-                if sources is not None and key not in sources:
-                    self.problem(file, entry.name, "sources", f"unknown source '{key}' (see sources.yaml)")
+            cited = self.cited_sources(file, entry, sources)
             follow_up = self.load_follow_up(file, entry)
             asked = self.load_asked(file, entry)
             if entry.ok and None not in (topic_id, title, speech, card):
                 topics.append(Topic(topic_id, title, speech, card, cited, follow_up, asked))
         return topics
+
+    def cited_sources(self, file: str, entry: _Entry, sources: dict[str, Source] | None) -> tuple[str, ...]:
+        cited = entry.text_list("sources")
+        for key in cited:
+            if sources is not None and key not in sources:
+                self.problem(file, entry.name, "sources", f"unknown source '{key}' (see sources.yaml)")
+        return cited
+
+    def check_phrase(self, file: str, entry: str | None, field: str, phrase: str) -> None:
+        """A phrase that becomes a slot value: Alexa's characters and length."""
+        if len(phrase) > MAX_SLOT_VALUE_CHARS:
+            self.problem(file, entry, field, f"'{phrase[:40]}…' is over {MAX_SLOT_VALUE_CHARS} characters")
+        elif not _SPOKEN_PHRASE.fullmatch(phrase):
+            self.problem(file, entry, field, f"'{phrase}': use lower-case words only")
 
     def load_follow_up(self, file: str, topic: _Entry) -> FollowUp | None:
         raw = topic.raw.get("follow_up") if isinstance(topic.raw, dict) else None
@@ -465,20 +573,142 @@ class _Loader:
                 topic.ok = False
                 continue
             for phrase in phrases:
-                if len(phrase) > MAX_SLOT_VALUE_CHARS:
-                    self.problem(file, topic.name, field, f"'{phrase[:40]}…' is over {MAX_SLOT_VALUE_CHARS} characters")
-                elif not _SPOKEN_PHRASE.fullmatch(phrase):
-                    self.problem(file, topic.name, field, f"'{phrase}': use lower-case words only")
+                self.check_phrase(file, topic.name, field, phrase)
             asked[str(slot_type)] = tuple(phrases)
         return MappingProxyType(asked)
+
+    # -- red_flags.yaml
+
+    def load_red_flags(
+        self, path: Path, sources: dict[str, Source] | None, topic_ids: set[str]
+    ) -> dict[str, RedFlag]:
+        file = self.display(path)
+        data = self.read_yaml(path)
+        if data is None:
+            return {}
+        if not isinstance(data, dict) or not all(isinstance(data.get(k), list) for k in (EMERGENCY, SOON)):
+            self.problem(file, None, None, f"the file must have top-level lists '{EMERGENCY}' and '{SOON}'")
+            return {}
+        word_classes = self.load_word_classes(file, data.get("words"))
+        flags: dict[str, RedFlag] = {}
+        phrase_owner: dict[str, str] = {}
+        for unknown in sorted(set(map(str, data)) - {EMERGENCY, SOON, "words"}):
+            self.problem(file, None, unknown, f"unknown section (expected '{EMERGENCY}', '{SOON}' or 'words')")
+        for urgency in (EMERGENCY, SOON):
+            own_field = "why" if urgency == EMERGENCY else "advice"
+            for index, raw in enumerate(data[urgency]):
+                known = {"id", "title", own_field, "said", "signs", "sources"}
+                entry = _Entry(self, file, raw, index, known, name_field="id")
+                flag_id, title = entry.text("id"), entry.text("title")
+                if flag_id is not None and not _ID.fullmatch(flag_id):
+                    entry.fail("id", "must be lower_snake_case")
+                if flag_id in flags or flag_id in topic_ids:
+                    entry.fail("id", "duplicate id: already a red flag or a topic")
+                text = entry.text(own_field, max_words=MAX_WHY_WORDS if urgency == EMERGENCY else MAX_SPOKEN_WORDS)
+                said = entry.text_list("said")
+                if said and len(said) < MIN_RED_FLAG_PHRASES:
+                    entry.fail("said", f"{len(said)} phrases; list at least {MIN_RED_FLAG_PHRASES} ways people say it")
+                for phrase in said:
+                    self.check_phrase(file, entry.name, "said", phrase)
+                signs = self.spell_out_signs(entry, word_classes)
+                phrases = tuple(dict.fromkeys([*said, *signs]))
+                for phrase in phrases:
+                    owner = phrase_owner.setdefault(phrase, str(entry.name))
+                    if owner != entry.name:
+                        field = "said" if phrase in said else "signs"
+                        entry.fail(field, f"'{phrase}' already names red flag '{owner}'")
+                cited = self.cited_sources(file, entry, sources)
+                if entry.ok and flag_id and title and text:
+                    details = {own_field: text}
+                    flags[flag_id] = RedFlag(flag_id, urgency, title, phrases, cited, **details)
+        return flags
+
+    def load_word_classes(self, file: str, raw: Any) -> dict[str, tuple[str, ...]]:
+        """`words`: named lists of words that mean the same for a sign ("pale: [pale, white]")."""
+        if raw is None:
+            return {}
+        if not isinstance(raw, dict):
+            self.problem(file, None, "words", "must map class names to lists of words")
+            return {}
+        classes = {}
+        for name, words in raw.items():
+            if not isinstance(words, list) or not words or not all(isinstance(w, str) and w for w in words):
+                self.problem(file, None, f"words.{name}", "must be a non-empty list of words")
+                continue
+            for word in words:
+                self.check_phrase(file, None, f"words.{name}", word)
+            classes[str(name)] = tuple(words)
+        return classes
+
+    def spell_out_signs(self, entry: _Entry, word_classes: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+        """Each sign is a list of word classes (or literal words) that must all be heard;
+        spelled out, it is every phrase that takes one word from each ("pale foot")."""
+        phrases: list[str] = []
+        for sign in entry.list("signs", required=False):
+            if not isinstance(sign, list) or len(sign) < 2 or not all(isinstance(p, str) and p for p in sign):
+                entry.fail("signs", f"{sign!r}: a sign is a list of at least two word classes or words")
+                continue
+            choices = [word_classes.get(part, (part,)) for part in sign]
+            if math.prod(len(c) for c in choices) > MAX_PHRASES_PER_SIGN:
+                entry.fail("signs", f"{sign!r} spells out over {MAX_PHRASES_PER_SIGN} phrases: split it")
+                continue
+            for part in sign:
+                if part not in word_classes:
+                    self.check_phrase(entry.file, entry.name, "signs", part)
+            phrases.extend(" ".join(words) for words in itertools.product(*choices))
+        return tuple(phrases)
+
+    # -- locales.yaml
+
+    def load_locales(self, path: Path, sources: dict[str, Source] | None) -> dict[str, LocaleFacts]:
+        file = self.display(path)
+        locales: dict[str, LocaleFacts] = {}
+        for index, raw in enumerate(self.top_list(path, "locales")):
+            entry = _Entry(
+                self, file, raw, index, {"locale", "emergency_number", "urgent_line", "sources"}, name_field="locale"
+            )
+            code, number = entry.text("locale"), entry.text("emergency_number")
+            urgent_line = entry.text("urgent_line", required=False)
+            if code is not None and not _LOCALE.fullmatch(code):
+                entry.fail("locale", "must look like en-US")
+            if code in locales:
+                entry.fail("locale", "duplicate locale")
+            if number is not None and not number.isdigit():
+                entry.fail("emergency_number", "digits only: the skill speaks them one by one")
+            cited = self.cited_sources(file, entry, sources)
+            if entry.ok and code and number:
+                locales[code] = LocaleFacts(code, number, urgent_line, cited)
+        return locales
 
     # -- across files
 
     def check_references(
-        self, topics: dict[str, Topic], topic_file: dict[str, str], intents: list[QuestionIntent]
+        self,
+        topics: dict[str, Topic],
+        topic_file: dict[str, str],
+        intents: list[QuestionIntent],
+        red_flags: dict[str, RedFlag],
     ) -> dict[str, dict[str, tuple[str, ...]]]:
         intents_file = self.display(self.directory / "intents.yaml")
         used_types = {slot.type for intent in intents for slot in intent.slots}
+        if red_flags and SYMPTOM_TYPE not in used_types:
+            self.problem(
+                intents_file, None, None,
+                f"no intent has a {SYMPTOM_TYPE} slot, so no red flag in red_flags.yaml can be heard",
+            )
+        symptom_phrases = {phrase: flag.id for flag in red_flags.values() for phrase in flag.said}
+        for intent in intents:
+            for sample in intent.samples:
+                if sample in symptom_phrases:
+                    self.problem(
+                        intents_file, intent.name, "samples",
+                        f"'{sample}' names red flag '{symptom_phrases[sample]}', so the safety net answers it, never this intent",
+                    )
+            if intent.topic_slot is not None and intent.topic_slot.type == SYMPTOM_TYPE:
+                self.problem(
+                    intents_file, intent.name, "slots",
+                    f"a {SYMPTOM_TYPE} slot names red flags, not topics: it cannot choose the topic",
+                )
         # A value reaches its topic only through a slot that chooses the topic.
         topic_types = {intent.topic_slot.type for intent in intents if intent.topic_slot}
         reachable: set[str] = set()
@@ -502,6 +732,12 @@ class _Loader:
                 elif target == topic.id:
                     self.problem(file, topic.id, "follow_up.topic", "a topic cannot offer itself")
             for slot_type, phrases in topic.asked.items():
+                if slot_type == SYMPTOM_TYPE:
+                    self.problem(
+                        file, topic.id, f"asked.{slot_type}",
+                        f"{SYMPTOM_TYPE} values are the red flags: list them in red_flags.yaml",
+                    )
+                    continue
                 if slot_type not in used_types:
                     self.problem(
                         file, topic.id, f"asked.{slot_type}",
@@ -523,6 +759,8 @@ class _Loader:
                 topic_file[topic_id], topic_id, "asked",
                 "no intent reaches this topic: add phrases under 'asked' or name it in intents.yaml",
             )
+        if SYMPTOM_TYPE in slot_types:
+            slot_types[SYMPTOM_TYPE] = {flag.id: flag.said for flag in red_flags.values()}
         for slot_type, values in slot_types.items():
             if not values:
                 self.problem(intents_file, None, None, f"slot type '{slot_type}' has no values: no topic lists it under 'asked'")

@@ -6,10 +6,11 @@ a call on `Conversation`, and `Reply` back into a response.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from collections.abc import Mapping
 
-from .content import Content, Topic
+from .content import EMERGENCY, Content, RedFlag, Topic
 from .session import SessionState
 from .speech import Pause, Speech
 
@@ -65,11 +66,16 @@ class Conversation:
     def goodbye(self) -> Reply:
         return Reply(Speech.of(self.prompts.goodbye))
 
-    def answer(self, intent_name: str, slot_ids: Mapping[str, str | None]) -> Reply:
+    def answer(self, intent_name: str, slot_ids: Mapping[str, str | None], locale: str | None = None) -> Reply:
         """Answer a question intent; an intent that is not ours gets the fallback."""
         topic = self.content.topic_for(intent_name, slot_ids)
         if topic is None:
             return self.fallback()
+        flag = self.content.asked_about_flag(intent_name, slot_ids)
+        if flag is not None:
+            # Asked about, perhaps by someone who has it: the red flag's answer, but an
+            # emergency opens with "if this is happening now".
+            return self.red_flag(flag, locale, asked_about=True)
         return self.answer_topic(topic)
 
     def answer_topic(self, topic: Topic) -> Reply:
@@ -104,5 +110,36 @@ class Conversation:
             return self._asking(self.prompts.nothing_to_repeat, self.prompts.help_reprompt)
         return Reply(state.last_speech, reprompt=state.last_reprompt, offer_from=state.offer_from)
 
+    def red_flag(self, flag: RedFlag, locale: str | None, asked_about: bool = False) -> Reply:
+        """The answer to a red flag, whatever was asked and whatever was going on.
+
+        An emergency: the call to make, first, with the locale's number; that the skill
+        can't call; why, in one sentence; nothing more. The session ends, so anything in
+        progress ends with it. A see-a-doctor-soon sign: its advice, calmly.
+        """
+        facts = self.content.locales.get(locale or "")
+        if flag.urgency == EMERGENCY:
+            if facts is None:
+                call, title = self.prompts.emergency_call_any_number, self.prompts.emergency_card_title_any_number
+            else:
+                call = self.prompts.emergency_call.format(number=spoken_digits(facts.emergency_number))
+                title = self.prompts.emergency_card_title.format(number=facts.emergency_number)
+            opening = self.prompts.sign_opening if asked_about else self.prompts.emergency_opening
+            speech = Speech.of(opening, call, self.prompts.emergency_cannot_call, flag.why)
+            card_text = f"{title}, or your local emergency number. {flag.title}: {flag.why}"
+            return Reply(speech, card=self._card(title, f"{card_text} {self.prompts.emergency_cannot_call}"))
+        line = facts.urgent_line if facts is not None else None
+        urgent = self.prompts.urgent_line.format(line=spoken_digits(line)) if line else None
+        card_urgent = self.prompts.urgent_line.format(line=line) if line else None
+        return Reply(
+            Speech.of(flag.advice, urgent),
+            card=self._card(flag.title, " ".join(filter(None, [flag.advice, card_urgent]))),
+        )
+
     def _card(self, title: str, text: str) -> Card:
         return Card(title, f"{text}\n\n{self.prompts.card_footer}")
+
+
+def spoken_digits(text: str) -> str:
+    """Numbers said digit by digit, as people say emergency numbers: "911" -> "9 1 1"."""
+    return re.sub(r"\d+", lambda match: " ".join(match.group()), text)

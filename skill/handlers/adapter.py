@@ -44,6 +44,11 @@ def _resolved_id(slot) -> str | None:
     return None
 
 
+def request_locale(handler_input: HandlerInput) -> str | None:
+    locale = getattr(handler_input.request_envelope.request, "locale", None)
+    return locale if isinstance(locale, str) else None
+
+
 def session_state(handler_input: HandlerInput) -> SessionState:
     if handler_input.request_envelope.session is None:
         return SessionState()

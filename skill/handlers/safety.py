@@ -1,0 +1,26 @@
+"""The safety net: red flags are answered before any other handler sees the request.
+
+It is the first handler in the chain, so it runs for every intent in every session
+state, and a new intent is covered without anyone remembering to add a check.
+"""
+
+from __future__ import annotations
+
+from ask_sdk_core.handler_input import HandlerInput
+
+from .adapter import intent_name, request_locale, respond, slot_ids
+from .base import ConversationHandler
+
+
+class RedFlagHandler(ConversationHandler):
+    """Any resolved slot of any intent that names a red flag."""
+
+    def _flag(self, handler_input: HandlerInput):
+        return self.conversation.content.reported_flag(intent_name(handler_input), slot_ids(handler_input))
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return self._flag(handler_input) is not None
+
+    def handle(self, handler_input: HandlerInput):
+        reply = self.conversation.red_flag(self._flag(handler_input), request_locale(handler_input))
+        return respond(handler_input, reply)
