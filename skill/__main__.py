@@ -2,7 +2,8 @@
 
   dialog         type what you would say to Alexa and see what it would answer (offline)
   build-models   regenerate interaction_models/ from content/ (--check: only compare)
-  accuracy       how often the offline resolver reaches the right answer on labelled utterances
+  accuracy       how often the offline resolver reaches the right answer, and the emergency
+                 answer for red flags, on labelled utterances
 """
 
 from __future__ import annotations
@@ -34,7 +35,10 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--check", action="store_true", help="exit 1 if the committed models are out of date")
 
     accuracy = commands.add_parser("accuracy", help="score the offline resolver on labelled utterances")
-    accuracy.add_argument("files", nargs="*", help="labelled YAML files (default: tests/data/heldout_*.yaml)")
+    accuracy.add_argument(
+        "files", nargs="*",
+        help="labelled YAML files (default: tests/data/heldout_utterances*.yaml and red_flags_*.yaml)",
+    )
     accuracy.add_argument("--locale", default="en-US")
     accuracy.add_argument("--misses", action="store_true", help="list every utterance answered wrongly")
 
@@ -85,10 +89,13 @@ def _accuracy(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from .interaction_model import model_path
-    from .simulator.accuracy import score_file
+    from .simulator.accuracy import score_file, score_red_flags
     from .simulator.nlu import Resolver
 
-    files = [Path(f) for f in args.files] or sorted(Path(__file__).resolve().parents[1].glob("tests/data/heldout_*.yaml"))
+    data = Path(__file__).resolve().parents[1] / "tests" / "data"
+    files = [Path(f) for f in args.files] or [
+        *sorted(data.glob("heldout_utterances*.yaml")), *sorted(data.glob("red_flags_*.yaml"))
+    ]
     if not files:
         print("python -m skill accuracy: no labelled files given or found", file=sys.stderr)
         return 2
@@ -96,14 +103,25 @@ def _accuracy(args: argparse.Namespace) -> int:
     resolver = Resolver(json.loads(model_path(args.locale).read_text(encoding="utf-8")))
     right = total = 0
     for path in files:
-        score = score_file(content, resolver, path)
-        right += score.total - len(score.misses)
-        total += score.total
-        print(f"{score.name}: {score.accuracy:.1%} ({score.total - len(score.misses)}/{score.total})")
+        if path.name.startswith("red_flags"):
+            flags = score_red_flags(content, resolver, path)
+            called = flags.emergencies - len(flags.missed)
+            print(
+                f"{flags.name}: emergencies called {called}/{flags.emergencies}, "
+                f"false alarms {len(flags.false_alarms)}/{flags.checked_for_alarm}"
+            )
+            misses = [*flags.missed, *flags.false_alarms]
+        else:
+            score = score_file(content, resolver, path)
+            right += score.total - len(score.misses)
+            total += score.total
+            print(f"{score.name}: {score.accuracy:.1%} ({score.total - len(score.misses)}/{score.total})")
+            misses = list(score.misses)
         if args.misses:
-            for miss in score.misses:
+            for miss in misses:
                 print(f"    {miss.text!r}: expected {miss.expected}, got {miss.got}")
-    print(f"all: {right / total:.1%} ({right}/{total})")
+    if total:
+        print(f"all topics: {right / total:.1%} ({right}/{total})")
     return 0
 
 

@@ -134,3 +134,33 @@ def test_held_out_emergencies_all_get_the_call_and_soon_signs_no_alarm(dialog, p
     alarmed = [e["text"] for e in data["soon"] if is_alarm(dialog.say(f"ask cramp coach {e['text']}"))]
     print(f"\n  {path.name}: {len(data['emergency']) - len(missed)}/{len(data['emergency'])} emergencies called")
     assert missed == [] and alarmed == []
+
+
+# Real envelopes through lambda_handler: the safety net reads every slot of every intent.
+
+from test_lambda import intent_event, invoke  # noqa: E402
+
+
+@pytest.mark.parametrize("intent", ["AMAZON.HelpIntent", "FoodIntent", "AMAZON.YesIntent", "SomeNewIntent"])
+def test_a_red_flag_in_any_slot_of_any_intent_is_answered_first(intent):
+    event = intent_event(intent, {"whatever": "breathing"}, attributes={"offer_from": "cause_night"})
+    event["request"]["locale"] = "en-GB"
+    response = invoke(event)
+    text = ssml_to_plain(response["response"]["outputSpeech"]["ssml"])
+    assert text.startswith("This could be an emergency. Call 9 9 9 now, or your local emergency number.")
+    assert response["response"]["shouldEndSession"] is True
+    assert response["sessionAttributes"] == {}  # the pending offer is gone with the session
+
+
+def test_an_emergency_outranks_a_see_a_doctor_sign_in_the_same_request():
+    response = invoke(intent_event("SymptomIntent", {"symptom": "red_swollen_leg", "other_symptom": "breathing"}))
+    assert ssml_to_plain(response["response"]["outputSpeech"]["ssml"]).startswith("This could be an emergency")
+
+
+def test_a_question_about_a_sign_says_to_call_if_it_is_happening(dialog):
+    turn = dialog.say("ask cramp coach what are the signs of a heart attack")
+    assert turn.slots["sign"]["id"] == "chest_pain"
+    assert sentences(said(turn))[:2] == [
+        "If this is happening now, this could be an emergency",
+        "Call 9 1 1 now, or your local emergency number",
+    ]

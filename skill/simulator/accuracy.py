@@ -3,6 +3,10 @@
 A labelled file is YAML: `utterances: [{text, topic | intent, also?: [topics]}]`. An
 utterance counts as right when the resolved intent and slots lead to its topic (or one
 of its `also` topics), or, for a built-in intent, to that intent.
+
+A red-flag file (`red_flags_heldout*.yaml`) has `emergency: [{text, flag}]`, `soon:
+[{text, flag}]` and `ordinary: [{text}]`: every emergency must reach an emergency answer,
+and no soon sign or ordinary sentence may.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from ..core.content import Content
+from ..core.content import EMERGENCY, Content, RedFlag
 from .nlu import Resolver
 
 
@@ -50,3 +54,36 @@ def score_file(content: Content, resolver: Resolver, path: Path) -> Score:
         if got != expected and got not in (entry.get("also") or ()):
             misses.append(Miss(entry["text"], expected, got))
     return Score(path.name, len(entries), tuple(misses))
+
+
+def flags_heard(content: Content, resolver: Resolver, text: str) -> tuple[RedFlag | None, RedFlag | None]:
+    """The red flag the text reports, and the one it asks about, as the skill sees them."""
+    resolution = resolver.resolve(text)
+    slot_ids = {s.name: s.id for s in resolution.slots}
+    return content.reported_flag(resolution.intent, slot_ids), content.asked_about_flag(resolution.intent, slot_ids)
+
+
+@dataclass(frozen=True)
+class RedFlagScore:
+    name: str
+    emergencies: int
+    missed: tuple[Miss, ...]  # emergencies that would not hear to call now
+    # Soon signs and ordinary sentences answered "This could be an emergency". A question
+    # about a sign that hears "If this is happening now, call..." is not counted.
+    false_alarms: tuple[Miss, ...]
+    checked_for_alarm: int
+
+
+def score_red_flags(content: Content, resolver: Resolver, path: Path) -> RedFlagScore:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    missed, alarms = [], []
+    for entry in data["emergency"]:
+        flag = next(filter(None, flags_heard(content, resolver, entry["text"])), None)
+        if flag is None or flag.urgency != EMERGENCY:
+            missed.append(Miss(entry["text"], entry["flag"], flag.id if flag else "no red flag"))
+    calm = [(e["text"], e.get("flag", "ordinary")) for e in [*data["soon"], *data["ordinary"]]]
+    for text, expected in calm:
+        reported, _ = flags_heard(content, resolver, text)
+        if reported is not None and reported.urgency == EMERGENCY:
+            alarms.append(Miss(text, expected, reported.id))
+    return RedFlagScore(path.name, len(data["emergency"]), tuple(missed), tuple(alarms), len(calm))

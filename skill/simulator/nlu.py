@@ -237,7 +237,7 @@ class _SlotType:
             for core, (value_id, canonical) in self.by_any_word.get(word, ()):
                 if all(w not in _FUNCTION_STEMS for w in core):
                     end = _bag_end(core, kept, k)
-                elif core[0] == word:
+                elif core[0] == word and not _negated(kept, k):
                     end = _in_order_end(core, kept, k)
                 else:
                     end = None
@@ -436,19 +436,23 @@ class Resolver:
         on_topic = bool(entities) or any(s in self._topic_words for s in stems)
         best: Resolution | None = None
         best_holding: Resolution | None = None
+        text_features: dict[tuple[_Entity, ...], tuple[set[str], float]] = {}
         for sample, (vector, sample_total) in zip(self.samples, self._sample_vectors):
             if not sample.comparable_to(len(words), on_topic):
                 continue
             in_sample = [v for kind, v in sample.parts if kind == "slot"]
             chosen = self._assign(sample.intent, in_sample, entities)
-            sequence = _replace_spans(stems, [e for name, e in chosen.items() if name in in_sample])
-            features = self._features(sequence)
+            replaced = tuple(e for name, e in chosen.items() if name in in_sample)
+            if replaced not in text_features:  # most samples replace the same values
+                features = self._features(_replace_spans(stems, replaced))
+                text_features[replaced] = features, sum(self._weight(f) for f in features)
+            features, text_total = text_features[replaced]
             shared = features & vector.keys()
             if not any(_is_content(f) for f in shared):
                 continue  # "what is the weather" only shares "what is" with "what is a cramp"
             covered = sum(vector[f] for f in shared)
             recall = covered / sample_total
-            precision = covered / sum(self._weight(f) for f in features)
+            precision = covered / text_total
             beta2 = _RECALL_BETA**2
             score = (1 + beta2) * precision * recall / (beta2 * precision + recall)
             if best is None or score > best.score or (chosen and (best_holding is None or score > best_holding.score)):
@@ -485,20 +489,25 @@ class Resolver:
 
 
 MAX_GAP_WORDS = 3
+MAX_BAG_SPAN_PER_WORD = 4
 
 
 def _bag_end(core: tuple[str, ...], kept: list[tuple[int, str]], k: int) -> int | None:
     """Where `core` ends (exclusive token index) if all its words are said, in any order,
-    and kept[k] is the first of them; None otherwise."""
+    from kept[k] on, kept[k] being one of them; None otherwise."""
     needed = Counter(core)
     positions = []
-    for position, (_, word) in enumerate(kept):
+    for position in range(k, len(kept)):
+        word = kept[position][1]
         if needed[word] > 0 and not _negated(kept, position):
             needed[word] -= 1
             positions.append(position)
     if +needed or positions[0] != k:
         return None
-    return kept[positions[-1]][0] + 1
+    start, end = kept[positions[0]][0], kept[positions[-1]][0] + 1
+    # Words far apart belong to different thoughts: "my chest isn't hurting, it's just
+    # my calf cramping" is not a chest cramp.
+    return end if end - start <= MAX_BAG_SPAN_PER_WORD * len(core) + 2 else None
 
 
 def _negated(kept: list[tuple[int, str]], position: int) -> bool:
