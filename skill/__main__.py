@@ -1,6 +1,7 @@
 """python -m skill: the maintainer's command line.
 
   dialog         type what you would say to Alexa and see what it would answer (offline)
+  routine        play a guided routine from start to end, as text or as sound (--wav)
   build-models   regenerate interaction_models/ from content/ (--check: only compare)
   accuracy       how often the offline resolver reaches the right answer, and the emergency
                  answer for red flags, on labelled utterances
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from pathlib import Path
 
 from .core.content import ContentError, load_content
 
@@ -30,6 +32,11 @@ def main(argv: list[str] | None = None) -> int:
     dialog.add_argument("--ssml", action="store_true", help="print the SSML instead of plain text")
     dialog.add_argument("--json", action="store_true", help="print one JSON object per turn")
     dialog.add_argument("-v", "--verbose", action="store_true", help="show the resolved intent and slots")
+    dialog.add_argument("--speak", action="store_true", help="also speak each answer through espeak-ng")
+
+    routine = commands.add_parser("routine", help="play a guided routine from start to end")
+    routine.add_argument("name", help="the routine's id (see content/routines.yaml), e.g. calf_now")
+    routine.add_argument("--wav", metavar="FILE", help="write the whole routine as audio (espeak-ng)")
 
     build = commands.add_parser("build-models", help="generate interaction_models/ from content/")
     build.add_argument("--check", action="store_true", help="exit 1 if the committed models are out of date")
@@ -50,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
             return _dialog(args)
         if args.command == "accuracy":
             return _accuracy(args)
+        if args.command == "routine":
+            return _routine(args)
         return _build_models(args)
     except ContentError as error:
         print(error, file=sys.stderr)
@@ -73,6 +82,16 @@ def _dialog(args: argparse.Namespace) -> int:
         lines = interactive_lines()
     else:
         lines = sys.stdin
+    speak = None
+    if args.speak:
+        from .audio import AudioUnavailable, play
+
+        def speak(ssml: str) -> None:
+            try:
+                play(ssml)
+            except AudioUnavailable as error:
+                print(f"        [not spoken: {error}]", file=sys.stderr)
+
     return run(
         dialog,
         lines,
@@ -81,7 +100,51 @@ def _dialog(args: argparse.Namespace) -> int:
         show_ssml=args.ssml,
         verbose=args.verbose,
         echo=not sys.stdin.isatty(),
+        speak=speak,
     )
+
+
+def _routine(args: argparse.Namespace) -> int:
+    """Every segment of a routine in order, as the skill says them; with --wav, as sound."""
+    from .core.conversation import Conversation
+    from .core.routines import segments
+    from .core.session import SessionState
+
+    content = load_content()
+    if args.name not in content.routines:
+        print(f"python -m skill routine: no routine {args.name!r} (routines: {', '.join(content.routines)})", file=sys.stderr)
+        return 2
+    conversation = Conversation(content)
+    reply = conversation.start_routine(args.name)
+    replies = [reply]
+    for _ in segments(content.routines[args.name], content.prompts)[1:]:
+        reply = conversation.next_segment(SessionState(routine=reply.routine))
+        replies.append(reply)
+    for number, part in enumerate(replies, 1):
+        print(f"[part {number} of {len(replies)}, about {part.speech.seconds():.0f} s] {part.speech.plain()}")
+    if args.wav:
+        from .audio import AudioUnavailable, duration_seconds, synthesize
+
+        try:
+            audio = [synthesize(part.speech.ssml()) for part in replies]
+        except AudioUnavailable as error:
+            print(f"python -m skill routine: {error}", file=sys.stderr)
+            return 2
+        _write_wav(Path(args.wav), audio)
+        print(f"wrote {args.wav}: {sum(duration_seconds(a) for a in audio):.1f} s of audio")
+    return 0
+
+
+def _write_wav(path: Path, parts: list[bytes]) -> None:
+    import io
+    import wave
+
+    with wave.open(str(path), "wb") as out:
+        for index, part in enumerate(parts):
+            with wave.open(io.BytesIO(part)) as audio:
+                if index == 0:
+                    out.setparams(audio.getparams())
+                out.writeframes(audio.readframes(audio.getnframes()))
 
 
 def _accuracy(args: argparse.Namespace) -> int:

@@ -26,6 +26,12 @@ from .handlers.builtins import (
 from .handlers.launch import LaunchHandler
 from .handlers.lifecycle import CatchAllExceptionHandler, QuietRequestHandler
 from .handlers.questions import QuestionHandler
+from .handlers.routines import (
+    ListRoutinesHandler,
+    PainWorseHandler,
+    RoutineNavigationHandler,
+    RoutineStartHandler,
+)
 from .handlers.safety import RedFlagHandler
 
 
@@ -44,6 +50,10 @@ def build_skill(content: Content | None = None, skill_id: str | None = None) -> 
         RedFlagHandler(conversation),
         LaunchHandler(conversation),
         QuestionHandler(conversation),
+        RoutineStartHandler(conversation),
+        ListRoutinesHandler(conversation),
+        RoutineNavigationHandler(conversation),
+        PainWorseHandler(conversation),
         HelpHandler(conversation),
         StopHandler(conversation),
         RepeatHandler(conversation),

@@ -18,7 +18,7 @@ MODELS_DIR = Path(__file__).resolve().parents[1] / "interaction_models"
 
 def build_model(content: Content) -> dict:
     intents = []
-    for intent in content.question_intents.values():
+    for intent in [*content.question_intents.values(), *content.action_intents.values()]:
         entry: dict = {"name": intent.name}
         if intent.slots:
             entry["slots"] = [{"name": s.name, "type": s.type} for s in intent.slots]

@@ -54,7 +54,10 @@ def assert_valid_response(envelope: dict) -> None:
     if open_session:
         assert reprompt is not None, "the session stays open, so a reprompt is needed"
         check_ssml(reprompt["ssml"])
-        assert said.endswith("?"), f"keeps listening without asking anything: {said!r}"
+        last_sentence = said.rstrip(".").rsplit(". ", 1)[-1]
+        assert said.endswith("?") or last_sentence.startswith("Say "), (
+            f"keeps listening without asking anything or saying what to say: {said!r}"
+        )
     else:
         assert response.get("shouldEndSession") is True, "a spoken response says whether it ends"
         assert reprompt is None

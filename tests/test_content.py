@@ -17,25 +17,37 @@ FORBIDDEN = yaml.safe_load((Path(__file__).parent / "data" / "forbidden_phrases.
 
 def everything_said_or_shown(content):
     """(where, text) for every line the skill can speak or put on a card."""
+    yield from spoken_lines(content)
     for topic in content.topics.values():
-        yield f"{topic.id}.speech", topic.speech
         yield f"{topic.id}.title", topic.title
-        yield f"{topic.id}.card", topic.card
+        if topic.card:
+            yield f"{topic.id}.card", topic.card
         if topic.follow_up is not None:
             yield f"{topic.id}.follow_up.prompt", topic.follow_up.prompt
-            if topic.follow_up.text:
-                yield f"{topic.id}.follow_up.text", topic.follow_up.text
+    for flag in content.red_flags.values():
+        yield f"{flag.id}.title", flag.title
+    for routine in content.routines.values():
+        yield f"{routine.id}.title", routine.title
+        yield f"{routine.id}.name", routine.name
     for field in fields(content.prompts):
         yield f"prompts.{field.name}", getattr(content.prompts, field.name)
 
 
 def spoken_lines(content):
-    """The texts a listener hears first: answers, follow-ups, and the skill's questions."""
+    """The texts a listener hears: answers, follow-ups, red-flag lines, routine steps and
+    the skill's own questions."""
     for topic in content.topics.values():
-        yield f"{topic.id}.speech", topic.speech
+        if topic.speech:
+            yield f"{topic.id}.speech", topic.speech
         if topic.follow_up is not None and topic.follow_up.text:
             yield f"{topic.id}.follow_up.text", topic.follow_up.text
-    for name in ("welcome", "help", "fallback", "error", "nothing_offered", "nothing_to_repeat"):
+    for flag in content.red_flags.values():
+        yield f"{flag.id}.why/advice", flag.why or flag.advice
+    for routine in content.routines.values():
+        yield f"{routine.id}.safety", routine.safety
+        for number, step in enumerate(routine.steps, 1):
+            yield f"{routine.id}.steps[{number}]", step.do
+    for name in ("welcome", "help", "fallback", "error", "nothing_offered", "nothing_to_repeat", "pain_worse"):
         yield f"prompts.{name}", getattr(content.prompts, name)
 
 
@@ -66,10 +78,11 @@ def test_answers_are_in_plain_words(content):
     assert statistics.median(g for g, _ in grades) <= 6, f"median grade above 6; the worst:\n{worst}"
 
 
-def test_every_topic_names_its_sources_and_never_the_unusable_seeds(content):
-    cited = {key for topic in content.topics.values() for key in topic.sources}
-    for topic in content.topics.values():
-        assert topic.sources, topic.id
+def test_every_entry_names_its_sources_and_never_the_unusable_seeds(content):
+    entries = [*content.topics.values(), *content.red_flags.values(), *content.routines.values()]
+    cited = {key for entry in entries for key in entry.sources}
+    for entry in entries:
+        assert entry.sources, entry.id
     seeds = {content.sources[key].seed for key in cited if content.sources[key].seed}
     assert not seeds & {"000_9aac15e9cb24f3b5.txt", "002_d94c28077ab75d1e.txt"}
 

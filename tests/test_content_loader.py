@@ -64,8 +64,9 @@ BASIC = "answers/basic.yaml"
 FLAGS = "red_flags.yaml"
 LOCALES = "locales.yaml"
 PROMPTS = "prompts.yaml"
+ROUTINES = "routines.yaml"
 ORPHAN_FILE = "topics:\n  - id: {id}\n    title: T\n    speech: S.\n    card: C.\n    sources: [NHS]\n"
-UNKNOWN_FIELD = "unknown field (expected one of: asked, card, follow_up, id, sources, speech, title)"
+UNKNOWN_FIELD = "unknown field (expected one of: asked, card, follow_up, id, routine, sources, speech, title)"
 UNREACHABLE = "no intent reaches this topic: add phrases under 'asked' or name it in intents.yaml"
 
 # (file, text to replace or None to write the file anew, new text, every problem expected)
@@ -99,15 +100,14 @@ BREAKAGES = {
         f"content/answers/basic.yaml: entry 'now_general': field 'asked': {UNREACHABLE}",
     ]),
     "an unknown slot type": (BASIC, "      BodyPart: [calf, calves]", "      BodyParts: [calf, calves]", [
-        "content/answers/basic.yaml: entry 'now_calf': field 'asked.BodyParts': unknown slot type 'BodyParts' (types used in intents.yaml: BodyPart, Symptom)",
+        "content/answers/basic.yaml: entry 'now_calf': field 'asked.BodyParts': unknown slot type 'BodyParts' (types used in intents.yaml: BodyPart, Routine, Symptom)",
         f"content/answers/basic.yaml: entry 'now_calf': field 'asked': {UNREACHABLE}",
-        "content/intents.yaml: slot type 'BodyPart' has no values: no topic lists it under 'asked'",
     ]),
     "a spoken answer over fifty words": (BASIC, "    speech: Stretch the muscle and rub it.", "    speech: " + "word " * 51, [
         "content/answers/basic.yaml: entry 'now_general': field 'speech': 51 words; keep it to 50 and offer the rest",
     ]),
     "a follow-up with neither text nor topic": (BASIC, "      text: Tired muscles play a part.\n", "", [
-        "content/answers/basic.yaml: entry 'cause_general': field 'follow_up': give exactly one of 'text' or 'topic'",
+        "content/answers/basic.yaml: entry 'cause_general': field 'follow_up': give exactly one of 'text', 'topic' or 'routine'",
     ]),
     "a sample with an undeclared slot or punctuation": (
         "intents.yaml", "      - i have a cramp\n", "      - my {muscle} hurts\n      - why, really?\n", [
@@ -151,10 +151,21 @@ BREAKAGES = {
         "content/intents.yaml: entry 'CrampNowIntent': field 'samples': 'i have a cramp and {symptom}': slot '{symptom}' is not declared",
     ]),
     "a topic claiming a symptom": (BASIC, "      BodyPart: [calf, calves]", "      BodyPart: [calf, calves]\n      Symptom: [chest ache]", [
-        "content/answers/basic.yaml: entry 'now_calf': field 'asked.Symptom': Symptom values are the red flags: list them in red_flags.yaml",
+        "content/answers/basic.yaml: entry 'now_calf': field 'asked.Symptom': Symptom values come from red_flags.yaml: list them there",
     ]),
     "a sample that is a red flag's phrase": ("intents.yaml", "      - what causes cramps\n", "      - what causes cramps\n      - chest pain\n", [
         "content/intents.yaml: entry 'CauseIntent': field 'samples': 'chest pain' names red flag 'chest_pain', so the safety net answers it, never this intent",
+    ]),
+    "a hold Alexa could not count": (ROUTINES, "        hold: 30", "        hold: 300", [
+        "content/routines.yaml: entry 'calf': field 'steps[2].hold': whole seconds from 5 to 60",
+    ]),
+    "a step too long to say before its count": (ROUTINES, "      - do: Face a wall.", "      - do: " + "word " * 21, [
+        "content/routines.yaml: entry 'calf': field 'steps[1].do': 21 words; keep it to 20 and offer the rest",
+    ]),
+    "a topic answered by a routine that does not exist": (BASIC, "    title: A calf cramp\n", "    title: A calf cramp\n    routine: calf_typo\n", [
+        "content/answers/basic.yaml: entry 'now_calf': field 'speech': a topic answered by a routine says only what the routine says",
+        "content/answers/basic.yaml: entry 'now_calf': field 'card': a topic answered by a routine says only what the routine says",
+        "content/answers/basic.yaml: entry 'now_calf': field 'follow_up': a topic answered by a routine says only what the routine says",
     ]),
     "an emergency number in words": (LOCALES, '"911"', "nine one one", [
         "content/locales.yaml: entry 'en-US': field 'emergency_number': digits only: the skill speaks them one by one",
@@ -217,3 +228,12 @@ def test_red_flags_become_the_symptom_slot_type_and_locales_their_numbers(conten
 def test_missing_red_flags_stop_start_up(content_dir):
     (content_dir / "red_flags.yaml").unlink()
     assert problems_for(content_dir) == ["content/red_flags.yaml: file is missing"]
+
+
+def test_routines_load_with_their_steps_and_become_the_routine_slot_type(content_dir):
+    content = load_content(content_dir)
+    calf = content.routines["calf"]
+    assert [s.do for s in calf.steps] == ["Face a wall.", "Lean in until your calf stretches."]
+    assert (calf.steps[1].hold, calf.steps[1].reps, calf.steps[1].sides) == (30, 2, True)
+    assert content.slot_types["Routine"]["calf"][0] == "calf stretch"
+    assert "RoutineIntent" in content.action_intents

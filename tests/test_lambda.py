@@ -117,11 +117,19 @@ def test_fallback_says_what_the_skill_can_do(name):
     assert is_open(response)
 
 
-def test_a_cramp_now_answer_opens_with_the_instruction(content):
+def test_a_calf_cramp_now_is_guided_with_a_counted_hold(content):
     response = invoke(envelope("cramp_now_calf"))
-    assert said(response).startswith("Straighten your leg.")
-    assert card_title(response) == content.topics["now_calf"].title
-    assert response["sessionAttributes"]["offer_from"] == "now_calf"
+    assert said(response).startswith("Straighten the cramping leg. Pull gently.")
+    assert "Hold." in said(response) and "five, four, three, two, one, and relax." in said(response)
+    assert card_title(response) == content.routines["calf_now"].title
+    assert response["sessionAttributes"]["routine"] == {"routine": "calf_now", "segment": 0, "paused": False}
+
+
+def opening(content, topic) -> str:
+    """What an answer to the topic starts with: its speech, or its routine's first step."""
+    if topic.routine is not None:
+        return content.routines[topic.routine].steps[0].do
+    return topic.speech
 
 
 @pytest.mark.parametrize(
@@ -171,9 +179,13 @@ def test_every_topic_is_answered_through_lambda(content):
     for topic_id, intent, slots in _routes(content):
         response = invoke(intent_event(intent, slots))
         topic = content.topics[topic_id]
-        assert said(response).startswith(topic.speech), topic_id
-        assert card_title(response) == topic.title
-        assert is_open(response) == (topic.follow_up is not None)
+        assert said(response).startswith(opening(content, topic)), topic_id
+        if topic.routine is None:
+            assert card_title(response) == topic.title
+            assert is_open(response) == (topic.follow_up is not None)
+        else:
+            assert card_title(response) == content.routines[topic.routine].title
+            assert is_open(response)
         answered.add(topic_id)
     assert answered == set(content.topics)
 
@@ -183,7 +195,11 @@ def test_yes_to_every_offer_gives_the_follow_up(content):
         if topic.follow_up is None:
             continue
         response = invoke(intent_event("AMAZON.YesIntent", attributes={"offer_from": topic.id}))
-        expected = topic.follow_up.text or content.topics[topic.follow_up.topic].speech
+        offer = topic.follow_up
+        if offer.routine is not None:
+            expected = f"Let's do the {content.routines[offer.routine].name}."
+        else:
+            expected = offer.text or opening(content, content.topics[offer.topic])
         assert said(response).startswith(expected), topic.id
 
 
@@ -252,7 +268,7 @@ def test_an_event_that_is_not_an_alexa_request_is_a_clear_error(content, event):
 
 
 def test_a_failure_is_apologised_for_and_logged_without_what_was_said(content, monkeypatch, caplog):
-    def broken_answer(self, intent_name, slot_ids, locale=None):
+    def broken_answer(self, intent_name, slot_ids, locale=None, state=None):
         raise ValueError(f"could not answer {slot_ids}")
 
     monkeypatch.setattr(Conversation, "answer", broken_answer)

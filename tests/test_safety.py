@@ -60,13 +60,16 @@ def test_the_numbers_come_from_content_for_all_five_locales():
 
 @pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize("flag", EMERGENCIES, ids=[f.id for f in EMERGENCIES])
-def test_every_emergency_phrasing_gets_the_call_first_alone_in_passing_and_after_an_offer(dialogs, flag, locale):
+def test_every_emergency_phrasing_gets_the_call_first_alone_in_passing_after_an_offer_and_mid_routine(
+    dialogs, flag, locale
+):
     dialog = dialogs[locale]
     for phrase in flag.said:
         for opening, utterance in (
             (None, phrase),
             (None, f"ask cramp coach my calf is cramping and {phrase}"),
             ("ask cramp coach why do i get cramps at night", phrase),
+            ("ask cramp coach to guide me through the calf stretch", phrase),
         ):
             if opening is not None:
                 offer = dialog.say(opening)

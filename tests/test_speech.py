@@ -57,5 +57,12 @@ def test_plain_text_shows_long_pauses_only():
 
 
 def test_estimated_duration_counts_words_and_pauses():
-    ssml = Speech.of(" ".join(["word"] * 150), Pause(10_000), Pause(5_000)).ssml()
-    assert estimated_seconds(ssml) == pytest.approx(60 + 15)
+    speech = Speech.of(" ".join(["word"] * 149), Pause(10_000), "word", Pause(5_000))
+    assert estimated_seconds(speech.ssml()) == pytest.approx(60 + 15)
+    assert speech.seconds() == pytest.approx(60 + 15)
+
+
+def test_pauses_that_meet_are_one_silence_and_must_stay_within_ten_seconds():
+    assert Speech.of("a", Pause(4_000), Pause(5_000), "b").pieces == ("a", Pause(9_000), "b")
+    with pytest.raises(SpeechError):
+        Speech.of("a", Pause(6_000), Speech.of(Pause(5_000), "b"))

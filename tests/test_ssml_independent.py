@@ -50,6 +50,20 @@ def every_reply(content):
         yield conversation.answer_topic(topic)
         if topic.follow_up is not None:
             yield conversation.accept_offer(SessionState(offer_from=topic.id))
+    for flag in content.red_flags.values():
+        yield conversation.red_flag(flag, "en-GB")
+        yield conversation.red_flag(flag, "en-US", asked_about=True)
+    yield conversation.list_routines()
+    yield conversation.pain_worse()
+    for routine in content.routines.values():
+        reply = conversation.start_routine(routine.id)
+        yield reply
+        while reply.routine is not None and reply.reprompt is not None and "next" in reply.reprompt.plain():
+            state = SessionState(routine=reply.routine)
+            yield conversation.pause(state)
+            yield conversation.resume(state)
+            reply = conversation.next_segment(state)
+            yield reply
 
 
 def test_the_checker_catches_what_alexa_rejects(ssml_checker):

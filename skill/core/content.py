@@ -36,6 +36,12 @@ MIN_RED_FLAG_PHRASES = 6  # People say a symptom many ways; the model must know 
 MAX_PHRASES_PER_SIGN = 1200  # A sign's words multiply out; keep the model a sane size.
 # The slot type whose values are the red flags (content/red_flags.yaml), not topics.
 SYMPTOM_TYPE = "Symptom"
+# The slot type whose values are the guided routines (content/routines.yaml).
+ROUTINE_TYPE = "Routine"
+MAX_STEP_WORDS = 20  # A step is said before its count: hands are busy, keep it short.
+MAX_SAFETY_WORDS = 25
+MIN_HOLD_SECONDS, MAX_HOLD_SECONDS = 5, 60
+MIN_ROUTINE_PHRASES = 5
 
 _ID = re.compile(r"[a-z][a-z0-9_]*")
 _INTENT_NAME = re.compile(r"[A-Z][A-Za-z]*Intent")
@@ -90,22 +96,57 @@ class Source:
 
 @dataclass(frozen=True)
 class FollowUp:
-    """An offer made after an answer; "yes" hears `text`, or the answer to `topic`."""
+    """An offer made after an answer; "yes" hears `text`, the answer to `topic`, or is
+    guided through `routine`."""
 
     prompt: str
     text: str | None = None
     topic: str | None = None
+    routine: str | None = None
 
 
 @dataclass(frozen=True)
 class Topic:
+    """An answer. It is either spoken (`speech`, `card`, perhaps a `follow_up`) or guided:
+    `routine` names the routine that answers it ("my calf is cramping" starts the hold)."""
+
     id: str
     title: str
-    speech: str
-    card: str
+    speech: str | None
+    card: str | None
     sources: tuple[str, ...]
     follow_up: FollowUp | None
     asked: Mapping[str, tuple[str, ...]]  # slot type -> phrases that name this topic
+    routine: str | None = None
+
+
+@dataclass(frozen=True)
+class RoutineStep:
+    do: str  # the instruction
+    hold: int | None = None  # seconds, counted out
+    reps: int = 1
+    sides: bool = False  # done on one side, then the other
+
+
+@dataclass(frozen=True)
+class Routine:
+    id: str
+    title: str  # card and screen
+    name: str  # said: "the calf stretch"
+    said: tuple[str, ...]  # how people ask for it: the Routine slot's value and synonyms
+    safety: str
+    sources: tuple[str, ...]
+    steps: tuple[RoutineStep, ...]
+
+
+@dataclass(frozen=True)
+class ActionIntent:
+    """An intent that does something rather than answer a topic (start a routine, skip a
+    step); its handler lives in skill/handlers."""
+
+    name: str
+    samples: tuple[str, ...]
+    slots: tuple[SlotSpec, ...]
 
 
 @dataclass(frozen=True)
@@ -193,6 +234,26 @@ class Prompts:
     emergency_card_title: str
     emergency_card_title_any_number: str
     urgent_line: str
+    routine_start: str
+    hold: str
+    seconds_left: str
+    relax: str
+    again: str
+    other_side: str
+    routine_next: str
+    routine_next_reprompt: str
+    routine_done: str
+    routine_last: str
+    routine_resume: str
+    routine_first: str
+    routine_paused: str
+    routine_paused_reprompt: str
+    routine_stopped: str
+    back_to_routine: str
+    no_routine: str
+    routines_list: str
+    routines_list_reprompt: str
+    pain_worse: str
 
 
 # Prompts filled in by the skill: each must use exactly these {placeholders}.
@@ -200,6 +261,13 @@ PROMPT_PLACEHOLDERS = {
     "emergency_call": {"number"},
     "emergency_card_title": {"number"},
     "urgent_line": {"line"},
+    "routine_start": {"name"},
+    "seconds_left": {"seconds"},
+    "routine_done": {"name"},
+    "routine_resume": {"name"},
+    "routine_first": {"name"},
+    "back_to_routine": {"name"},
+    "routines_list": {"names"},
 }
 
 
@@ -216,6 +284,8 @@ class Content:
     slot_types: Mapping[str, Mapping[str, tuple[str, ...]]]
     red_flags: Mapping[str, RedFlag]
     locales: Mapping[str, LocaleFacts]
+    routines: Mapping[str, Routine]
+    action_intents: Mapping[str, ActionIntent]
 
     def reported_flag(self, intent_name: str | None, slot_ids: Mapping[str, str | None]) -> RedFlag | None:
         """The most urgent red flag any slot of the request reports (an emergency first).
@@ -325,7 +395,7 @@ class _Loader:
         sources = self.load_sources(self.directory / "sources.yaml")
         prompts = self.load_prompts(self.directory / "prompts.yaml")
         problems_before = len(self.problems)
-        invocation, intents, builtins = self.load_intents(self.directory / "intents.yaml")
+        invocation, intents, actions, builtins = self.load_intents(self.directory / "intents.yaml")
         intents_ok = len(self.problems) == problems_before
         topic_files = sorted((self.directory / "answers").glob("*.yaml"))
         if not topic_files:
@@ -344,11 +414,14 @@ class _Loader:
                 topic_file[topic.id] = self.display(path)
         red_flags = self.load_red_flags(self.directory / "red_flags.yaml", sources, set(topics))
         locales = self.load_locales(self.directory / "locales.yaml", sources)
+        routines = self.load_routines(self.directory / "routines.yaml", sources)
         # References span files: with intents.yaml broken or any file unreadable, checking
         # them would bury the real error under a follow-on error per topic.
         references_checkable = intents_ok and not self.unreadable
         slot_types = (
-            self.check_references(topics, topic_file, intents, red_flags) if references_checkable else {}
+            self.check_references(topics, topic_file, [*intents, *actions], red_flags, routines)
+            if references_checkable
+            else {}
         )
         if self.problems:
             raise ContentError(self.problems)
@@ -364,6 +437,8 @@ class _Loader:
             ),
             red_flags=MappingProxyType(red_flags),
             locales=MappingProxyType(locales),
+            routines=MappingProxyType(routines),
+            action_intents=MappingProxyType({i.name: i for i in actions}),
         )
 
     # -- sources.yaml
@@ -409,20 +484,34 @@ class _Loader:
 
     # -- intents.yaml
 
-    def load_intents(self, path: Path) -> tuple[str, list[QuestionIntent], list[BuiltinIntent]]:
+    def load_intents(
+        self, path: Path
+    ) -> tuple[str, list[QuestionIntent], list[ActionIntent], list[BuiltinIntent]]:
         file = self.display(path)
         data = self.read_yaml(path)
         if not isinstance(data, dict):
             if data is not None:
                 self.problem(file, None, None, "the file must be a mapping")
-            return "", [], []
-        top = _Entry(self, file, data, None, {"invocation_name", "question_intents", "builtin_intents"})
+            return "", [], [], []
+        top = _Entry(
+            self, file, data, None, {"invocation_name", "question_intents", "action_intents", "builtin_intents"}
+        )
         invocation = top.text("invocation_name") or ""
         intents = [
             self.load_question_intent(file, raw, index)
             for index, raw in enumerate(top.list("question_intents"))
         ]
         intents = [i for i in intents if i is not None]
+        actions = []
+        for index, raw in enumerate(top.list("action_intents", required=False)):
+            entry = _Entry(self, file, raw, index, {"name", "slots", "samples"})
+            name = entry.text("name")
+            if name is not None and not _INTENT_NAME.fullmatch(name):
+                entry.fail("name", "must be CamelCase ending in 'Intent'")
+            slots = self.load_slots(file, entry)
+            samples = self.load_samples(file, entry, slots)
+            if entry.ok and name:
+                actions.append(ActionIntent(name, samples, tuple(slots)))
         builtins = []
         for index, raw in enumerate(top.list("builtin_intents")):
             entry = _Entry(self, file, raw, index, {"name", "samples"})
@@ -435,18 +524,14 @@ class _Loader:
             if entry.ok and name:
                 builtins.append(BuiltinIntent(name, samples))
         seen: dict[str, str] = {}
-        for intent in [*intents, *builtins]:
+        for intent in [*intents, *actions, *builtins]:
             if intent.name in seen:
                 self.problem(file, intent.name, "name", "duplicate intent name")
             seen[intent.name] = intent.name
-        self.check_unique_samples(file, [*intents, *builtins])
-        return invocation, intents, builtins
+        self.check_unique_samples(file, [*intents, *actions, *builtins])
+        return invocation, intents, actions, builtins
 
-    def load_question_intent(self, file: str, raw: Any, index: int) -> QuestionIntent | None:
-        entry = _Entry(self, file, raw, index, {"name", "slots", "default", "topic", "samples"})
-        name = entry.text("name")
-        if name is not None and not _INTENT_NAME.fullmatch(name):
-            self.problem(file, entry.name, "name", "must be CamelCase ending in 'Intent'")
+    def load_slots(self, file: str, entry: _Entry) -> list[SlotSpec]:
         slots = []
         for slot_raw in entry.list("slots", required=False):
             slot = _Entry(self, file, slot_raw, entry.name, {"name", "type", "asked_about"}, field_prefix="slots.")
@@ -462,12 +547,10 @@ class _Loader:
                 self.problem(file, entry.name, "slots.type", "must be CamelCase letters")
             if slot.ok and slot_name and slot_type:
                 slots.append(SlotSpec(slot_name, slot_type, asked_about is True))
-        topic = entry.text("topic", required=False)
-        default = entry.text("default", required=False)
-        if (topic is None) == (default is None):
-            self.problem(file, entry.name, "topic", "give exactly one of 'topic' or 'default'")
-        elif default is not None and not slots:
-            self.problem(file, entry.name, "default", "'default' needs a slot to choose the topic from")
+        return slots
+
+    def load_samples(self, file: str, entry: _Entry, slots: list[SlotSpec]) -> tuple[str, ...]:
+        """The samples, checked; every declared slot must be used by one."""
         samples = entry.text_list("samples")
         declared = {slot.name for slot in slots}
         used: set[str] = set()
@@ -475,6 +558,21 @@ class _Loader:
             used |= self.check_sample(file, entry.name, sample, declared)
         for unused in sorted(declared - used):
             self.problem(file, entry.name, "slots", f"slot '{unused}' is used by no sample")
+        return samples
+
+    def load_question_intent(self, file: str, raw: Any, index: int) -> QuestionIntent | None:
+        entry = _Entry(self, file, raw, index, {"name", "slots", "default", "topic", "samples"})
+        name = entry.text("name")
+        if name is not None and not _INTENT_NAME.fullmatch(name):
+            self.problem(file, entry.name, "name", "must be CamelCase ending in 'Intent'")
+        slots = self.load_slots(file, entry)
+        topic = entry.text("topic", required=False)
+        default = entry.text("default", required=False)
+        if (topic is None) == (default is None):
+            self.problem(file, entry.name, "topic", "give exactly one of 'topic' or 'default'")
+        elif default is not None and not slots:
+            self.problem(file, entry.name, "default", "'default' needs a slot to choose the topic from")
+        samples = self.load_samples(file, entry, slots)
         if not entry.ok or name is None:
             return None
         return QuestionIntent(name, samples, tuple(slots), topic, default)
@@ -508,7 +606,7 @@ class _Loader:
         for index, raw in enumerate(self.top_list(path, "topics")):
             entry = _Entry(
                 self, file, raw, index,
-                {"id", "title", "speech", "card", "sources", "follow_up", "asked"},
+                {"id", "title", "speech", "card", "sources", "follow_up", "asked", "routine"},
                 name_field="id",
             )
             topic_id = entry.text("id")
@@ -517,13 +615,19 @@ class _Loader:
             if topic_id is not None and not _ID.fullmatch(topic_id):
                 self.problem(file, entry.name, "id", "must be lower_snake_case")
             title = entry.text("title")
-            speech = entry.text("speech", max_words=MAX_SPOKEN_WORDS)
-            card = entry.text("card")
+            routine = entry.text("routine", required=False)
+            spoken = routine is None
+            speech = entry.text("speech", required=spoken, max_words=MAX_SPOKEN_WORDS)
+            card = entry.text("card", required=spoken)
             cited = self.cited_sources(file, entry, sources)
             follow_up = self.load_follow_up(file, entry)
             asked = self.load_asked(file, entry)
-            if entry.ok and None not in (topic_id, title, speech, card):
-                topics.append(Topic(topic_id, title, speech, card, cited, follow_up, asked))
+            if not spoken:
+                for field in ("speech", "card", "follow_up"):
+                    if field in entry.raw:
+                        entry.fail(field, "a topic answered by a routine says only what the routine says")
+            if entry.ok and topic_id and title and (routine or (speech and card)):
+                topics.append(Topic(topic_id, title, speech, card, cited, follow_up, asked, routine))
         return topics
 
     def cited_sources(self, file: str, entry: _Entry, sources: dict[str, Source] | None) -> tuple[str, ...]:
@@ -544,18 +648,19 @@ class _Loader:
         raw = topic.raw.get("follow_up") if isinstance(topic.raw, dict) else None
         if raw is None:
             return None
-        entry = _Entry(self, file, raw, topic.name, {"prompt", "text", "topic"}, field_prefix="follow_up.")
+        entry = _Entry(self, file, raw, topic.name, {"prompt", "text", "topic", "routine"}, field_prefix="follow_up.")
         prompt = entry.text("prompt")
         text = entry.text("text", required=False, max_words=MAX_FOLLOW_UP_WORDS)
         target = entry.text("topic", required=False)
-        if entry.ok and (text is None) == (target is None):
-            self.problem(file, topic.name, "follow_up", "give exactly one of 'text' or 'topic'")
+        routine = entry.text("routine", required=False)
+        if entry.ok and [text, target, routine].count(None) != 2:
+            self.problem(file, topic.name, "follow_up", "give exactly one of 'text', 'topic' or 'routine'")
         if prompt is not None and not prompt.endswith("?"):
             self.problem(file, topic.name, "follow_up.prompt", "an offer is a question: end it with '?'")
         if not entry.ok or prompt is None:
             topic.ok = False
             return None
-        return FollowUp(prompt, text, target)
+        return FollowUp(prompt, text, target, routine)
 
     def load_asked(self, file: str, topic: _Entry) -> Mapping[str, tuple[str, ...]]:
         raw = topic.raw.get("asked") if isinstance(topic.raw, dict) else None
@@ -658,6 +763,51 @@ class _Loader:
             phrases.extend(" ".join(words) for words in itertools.product(*choices))
         return tuple(phrases)
 
+    # -- routines.yaml
+
+    def load_routines(self, path: Path, sources: dict[str, Source] | None) -> dict[str, Routine]:
+        file = self.display(path)
+        routines: dict[str, Routine] = {}
+        phrase_owner: dict[str, str] = {}
+        for index, raw in enumerate(self.top_list(path, "routines")):
+            entry = _Entry(
+                self, file, raw, index, {"id", "title", "name", "said", "safety", "sources", "steps"}, name_field="id"
+            )
+            routine_id, title, name = entry.text("id"), entry.text("title"), entry.text("name")
+            if routine_id is not None and not _ID.fullmatch(routine_id):
+                entry.fail("id", "must be lower_snake_case")
+            if routine_id in routines:
+                entry.fail("id", "duplicate routine id")
+            safety = entry.text("safety", max_words=MAX_SAFETY_WORDS)
+            said = entry.text_list("said")
+            if said and len(said) < MIN_ROUTINE_PHRASES:
+                entry.fail("said", f"{len(said)} phrases; list at least {MIN_ROUTINE_PHRASES} ways people ask for it")
+            for phrase in said:
+                self.check_phrase(file, entry.name, "said", phrase)
+                owner = phrase_owner.setdefault(phrase, str(entry.name))
+                if owner != entry.name:
+                    entry.fail("said", f"'{phrase}' already names routine '{owner}'")
+            cited = self.cited_sources(file, entry, sources)
+            steps = [self.load_step(file, entry, number, raw_step) for number, raw_step in enumerate(entry.list("steps"), 1)]
+            if entry.ok and routine_id and title and name and safety and all(steps):
+                routines[routine_id] = Routine(routine_id, title, name, said, safety, cited, tuple(steps))
+        return routines
+
+    def load_step(self, file: str, routine: _Entry, number: int, raw: Any) -> RoutineStep | None:
+        step = _Entry(self, file, raw, routine.name, {"do", "hold", "reps", "sides"}, field_prefix=f"steps[{number}].")
+        do = step.text("do", max_words=MAX_STEP_WORDS)
+        hold, reps, sides = step.raw.get("hold"), step.raw.get("reps", 1), step.raw.get("sides", False)
+        if hold is not None and (not isinstance(hold, int) or isinstance(hold, bool) or not MIN_HOLD_SECONDS <= hold <= MAX_HOLD_SECONDS):
+            step.fail("hold", f"whole seconds from {MIN_HOLD_SECONDS} to {MAX_HOLD_SECONDS}")
+        if not isinstance(reps, int) or isinstance(reps, bool) or not 1 <= reps <= 20:
+            step.fail("reps", "a whole number from 1 to 20")
+        if sides not in (True, False):
+            step.fail("sides", "true or false")
+        if not step.ok or do is None:
+            routine.ok = False
+            return None
+        return RoutineStep(do, hold, reps, sides)
+
     # -- locales.yaml
 
     def load_locales(self, path: Path, sources: dict[str, Source] | None) -> dict[str, LocaleFacts]:
@@ -686,11 +836,16 @@ class _Loader:
         self,
         topics: dict[str, Topic],
         topic_file: dict[str, str],
-        intents: list[QuestionIntent],
+        intents: list[QuestionIntent | ActionIntent],
         red_flags: dict[str, RedFlag],
+        routines: dict[str, Routine],
     ) -> dict[str, dict[str, tuple[str, ...]]]:
         intents_file = self.display(self.directory / "intents.yaml")
         used_types = {slot.type for intent in intents for slot in intent.slots}
+        if routines and ROUTINE_TYPE not in used_types:
+            self.problem(
+                intents_file, None, None, f"no intent has a {ROUTINE_TYPE} slot, so no routine can be asked for"
+            )
         if red_flags and SYMPTOM_TYPE not in used_types:
             self.problem(
                 intents_file, None, None,
@@ -704,15 +859,17 @@ class _Loader:
                         intents_file, intent.name, "samples",
                         f"'{sample}' names red flag '{symptom_phrases[sample]}', so the safety net answers it, never this intent",
                     )
-            if intent.topic_slot is not None and intent.topic_slot.type == SYMPTOM_TYPE:
+            topic_slot = intent.topic_slot if isinstance(intent, QuestionIntent) else None
+            if topic_slot is not None and topic_slot.type in (SYMPTOM_TYPE, ROUTINE_TYPE):
                 self.problem(
                     intents_file, intent.name, "slots",
-                    f"a {SYMPTOM_TYPE} slot names red flags, not topics: it cannot choose the topic",
+                    f"a {topic_slot.type} slot does not name topics: it cannot choose the topic",
                 )
         # A value reaches its topic only through a slot that chooses the topic.
-        topic_types = {intent.topic_slot.type for intent in intents if intent.topic_slot}
+        questions = [intent for intent in intents if isinstance(intent, QuestionIntent)]
+        topic_types = {intent.topic_slot.type for intent in questions if intent.topic_slot}
         reachable: set[str] = set()
-        for intent in intents:
+        for intent in questions:
             for field, target in (("topic", intent.topic), ("default", intent.default)):
                 if target is None:
                     continue
@@ -725,6 +882,11 @@ class _Loader:
         phrase_owner: dict[tuple[str, str], str] = {}
         for topic in topics.values():
             file = topic_file[topic.id]
+            if topic.routine is not None and topic.routine not in routines and not self.unreadable:
+                self.problem(file, topic.id, "routine", f"unknown routine '{topic.routine}'")
+            offered = topic.follow_up.routine if topic.follow_up else None
+            if offered is not None and offered not in routines and not self.unreadable:
+                self.problem(file, topic.id, "follow_up.routine", f"unknown routine '{offered}'")
             if topic.follow_up is not None and topic.follow_up.topic is not None:
                 target = topic.follow_up.topic
                 if target not in self.topic_ids_seen:
@@ -732,10 +894,11 @@ class _Loader:
                 elif target == topic.id:
                     self.problem(file, topic.id, "follow_up.topic", "a topic cannot offer itself")
             for slot_type, phrases in topic.asked.items():
-                if slot_type == SYMPTOM_TYPE:
+                if slot_type in (SYMPTOM_TYPE, ROUTINE_TYPE):
+                    home = "red_flags.yaml" if slot_type == SYMPTOM_TYPE else "routines.yaml"
                     self.problem(
                         file, topic.id, f"asked.{slot_type}",
-                        f"{SYMPTOM_TYPE} values are the red flags: list them in red_flags.yaml",
+                        f"{slot_type} values come from {home}: list them there",
                     )
                     continue
                 if slot_type not in used_types:
@@ -761,8 +924,12 @@ class _Loader:
             )
         if SYMPTOM_TYPE in slot_types:
             slot_types[SYMPTOM_TYPE] = {flag.id: flag.said for flag in red_flags.values()}
+        if ROUTINE_TYPE in slot_types:
+            slot_types[ROUTINE_TYPE] = {routine.id: routine.said for routine in routines.values()}
         for slot_type, values in slot_types.items():
-            if not values:
+            # An entry that failed to load leaves its type short: that entry's own problem
+            # is the one to report.
+            if not values and not self.problems:
                 self.problem(intents_file, None, None, f"slot type '{slot_type}' has no values: no topic lists it under 'asked'")
         return slot_types
 

@@ -10,9 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from collections.abc import Mapping
 
+from .routines import Progress
 from .speech import Speech
 
 OFFER_FROM = "offer_from"  # the topic whose follow-up offer awaits a yes or no
+OFFER_RESUME = "offer_resume"  # "Want to go back to the calf stretch?" awaits a yes or no
+ROUTINE = "routine"  # where the person is in a guided routine
 LAST_SPEECH = "last_speech"  # what "repeat" says again
 LAST_REPROMPT = "last_reprompt"
 
@@ -20,6 +23,8 @@ LAST_REPROMPT = "last_reprompt"
 @dataclass(frozen=True)
 class SessionState:
     offer_from: str | None = None
+    offer_resume: bool = False
+    routine: Progress | None = None
     last_speech: Speech | None = None
     last_reprompt: Speech | None = None
 
@@ -28,8 +33,11 @@ class SessionState:
         if not isinstance(attributes, Mapping):
             return cls()
         offer_from = attributes.get(OFFER_FROM)
+        routine = Progress.from_json(attributes.get(ROUTINE))
         return cls(
             offer_from=offer_from if isinstance(offer_from, str) else None,
+            offer_resume=attributes.get(OFFER_RESUME) is True and routine is not None,
+            routine=routine,
             last_speech=Speech.from_json(attributes.get(LAST_SPEECH)),
             last_reprompt=Speech.from_json(attributes.get(LAST_REPROMPT)),
         )
@@ -38,6 +46,10 @@ class SessionState:
         attributes: dict = {}
         if self.offer_from is not None:
             attributes[OFFER_FROM] = self.offer_from
+        if self.offer_resume:
+            attributes[OFFER_RESUME] = True
+        if self.routine is not None:
+            attributes[ROUTINE] = self.routine.to_json()
         if self.last_speech is not None:
             attributes[LAST_SPEECH] = self.last_speech.to_json()
         if self.last_reprompt is not None:

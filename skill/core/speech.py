@@ -17,8 +17,9 @@ from collections.abc import Iterable
 
 MAX_SSML_CHARS = 8000  # Alexa rejects longer outputSpeech.
 MAX_BREAK_MS = 10_000  # Alexa's limit for one <break time>.
-# A slow, calm reading rate: Alexa's default voice is a little faster, so estimates
-# made with this rate err on the long side (used to keep prompts short).
+# Alexa's speaking rate, as the skill assumes it: about 150 words a minute, a calm pace
+# (its default voice runs a little faster, so estimates err on the long side). Holds are
+# timed with it, and `python -m skill routine --wav` renders at the same rate.
 WORDS_PER_MINUTE = 150
 
 # Characters XML 1.0 forbids even when escaped; they would make the SSML unparseable.
@@ -55,22 +56,28 @@ class Speech:
 
     @classmethod
     def of(cls, *parts: Piece | Speech | None) -> Speech:
-        """Join text, pauses and other speech; `None` parts are skipped."""
+        """Join text, pauses and other speech; `None` parts are skipped. Pauses that meet
+        are one silence, so together they too must stay within Alexa's 10 seconds."""
         pieces: list[Piece] = []
         for part in parts:
             if part is None:
                 continue
-            if isinstance(part, Speech):
-                pieces.extend(part.pieces)
-            elif isinstance(part, Pause):
-                pieces.append(part)
-            elif isinstance(part, str):
-                text = " ".join(part.split())
-                if text:
-                    pieces.append(text)
-            else:
-                raise TypeError(f"cannot speak {type(part).__name__}")
+            for piece in part.pieces if isinstance(part, Speech) else (part,):
+                if isinstance(piece, Pause):
+                    if pieces and isinstance(pieces[-1], Pause):
+                        piece = Pause(pieces.pop().ms + piece.ms)
+                    pieces.append(piece)
+                elif isinstance(piece, str):
+                    text = " ".join(piece.split())
+                    if text:
+                        pieces.append(text)
+                else:
+                    raise TypeError(f"cannot speak {type(piece).__name__}")
         return cls(tuple(pieces))
+
+    def seconds(self) -> float:
+        """How long Alexa takes to say this: words at WORDS_PER_MINUTE, plus every pause."""
+        return sum(p.ms / 1000 if isinstance(p, Pause) else spoken_seconds(p) for p in self.pieces)
 
     def ssml(self) -> str:
         """The SSML document Alexa will speak, escaped and within Alexa's limits."""
@@ -125,6 +132,11 @@ def ssml_to_plain(ssml: str) -> str:
         elif pause_ms >= 1000:
             words.append(f"[pause {pause_ms / 1000:g}s]")
     return " ".join(" ".join(words).split())
+
+
+def spoken_seconds(text: str) -> float:
+    """How long Alexa takes to say `text`, at WORDS_PER_MINUTE."""
+    return len(text.split()) * 60 / WORDS_PER_MINUTE
 
 
 def estimated_seconds(ssml: str) -> float:

@@ -7,13 +7,21 @@ response builder.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_supported_interfaces
 from ask_sdk_model import Response
+from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 from ask_sdk_model.slu.entityresolution import StatusCode
 from ask_sdk_model.ui import SimpleCard
 
-from ..core.conversation import Reply
+from ..core.conversation import Reply, Screen
 from ..core.session import SessionState
+
+# Read once, when Lambda loads the module.
+ROUTINE_DOCUMENT = json.loads((Path(__file__).resolve().parents[1] / "apl" / "routine.json").read_text())
 
 
 def intent_name(handler_input: HandlerInput) -> str | None:
@@ -62,6 +70,10 @@ def respond(handler_input: HandlerInput, reply: Reply) -> Response:
         builder.ask(reply.reprompt.ssml())
     if reply.card is not None:
         builder.set_card(SimpleCard(title=reply.card.title, content=reply.card.text))
+    if reply.screen is not None and _supports_apl(handler_input):
+        builder.add_directive(
+            RenderDocumentDirective(token="routine", document=ROUTINE_DOCUMENT, datasources=_datasources(reply.screen))
+        )
     builder.set_should_end_session(reply.ends_session)
     if handler_input.request_envelope.session is not None:
         # A closing session keeps nothing; an open one keeps only what the next turn needs.
@@ -69,6 +81,18 @@ def respond(handler_input: HandlerInput, reply: Reply) -> Response:
             {} if reply.ends_session else reply.next_state().to_attributes()
         )
     return builder.response
+
+
+def _supports_apl(handler_input: HandlerInput) -> bool:
+    try:
+        return get_supported_interfaces(handler_input).alexa_presentation_apl is not None
+    except AttributeError:  # a request with no device context
+        return False
+
+
+def _datasources(screen: Screen) -> dict:
+    steps = [{"text": do if hold is None else f"{do} Hold {hold} seconds."} for do, hold in screen.steps]
+    return {"routine": {"title": screen.title, "progress": screen.progress, "steps": steps}}
 
 
 def silent(handler_input: HandlerInput) -> Response:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ask_sdk_core.handler_input import HandlerInput
 
-from .adapter import intent_name, request_locale, respond, slot_ids
+from .adapter import intent_name, request_locale, respond, session_state, slot_ids
 from .base import ConversationHandler
 
 
@@ -14,6 +14,9 @@ class QuestionHandler(ConversationHandler):
 
     def handle(self, handler_input: HandlerInput):
         reply = self.conversation.answer(
-            intent_name(handler_input), slot_ids(handler_input), request_locale(handler_input)
+            intent_name(handler_input),
+            slot_ids(handler_input),
+            request_locale(handler_input),
+            session_state(handler_input),
         )
         return respond(handler_input, reply)

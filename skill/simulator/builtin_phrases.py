@@ -15,8 +15,7 @@ BUILTIN_PHRASES: dict[str, tuple[str, ...]] = {
     ),
     "AMAZON.StopIntent": (
         "stop", "stop it", "stop talking", "off", "shut up", "be quiet", "quiet", "quit",
-        "goodbye", "bye", "bye bye", "that's all", "that's enough", "enough", "i'm done",
-        "i'm finished", "i'm done thanks", "that's all thanks", "thanks that's all", "go away", "leave me alone", "end", "that will do",
+        "goodbye", "bye", "bye bye", "that's all", "that's enough", "enough", "that's all thanks", "thanks that's all", "go away", "leave me alone", "end", "that will do",
     ),
     "AMAZON.CancelIntent": (
         "cancel", "cancel that", "never mind", "nevermind", "forget it", "forget about it",
@@ -44,6 +43,26 @@ BUILTIN_PHRASES: dict[str, tuple[str, ...]] = {
     "AMAZON.NavigateHomeIntent": (
         "go home", "home", "main menu", "go to the main menu", "back to the start",
         "go back to the start", "back to the beginning",
+    ),
+    "AMAZON.NextIntent": (
+        "next", "next one", "next step", "next stretch", "next part", "what's next", "move on",
+        "keep going", "ready for the next one", "okay next", "next please", "go to the next one",
+    ),
+    "AMAZON.PreviousIntent": (
+        "previous", "go back", "back", "last one", "previous step", "previous one", "the one before",
+        "go back one", "back one", "go back a step", "the last step again",
+    ),
+    "AMAZON.PauseIntent": (
+        "pause", "wait", "hold on", "hang on", "pause it", "pause that", "give me a minute",
+        "wait a minute", "wait a second", "one moment", "just a moment", "pause please",
+    ),
+    "AMAZON.ResumeIntent": (
+        "resume", "continue", "carry on", "unpause", "i'm ready", "ready", "let's go",
+        "okay i'm ready", "let's continue", "i'm ready now", "let's carry on",
+    ),
+    "AMAZON.StartOverIntent": (
+        "start over", "start again", "from the beginning", "restart", "begin again", "from the top",
+        "start from the beginning", "go back to the beginning", "start it again",
     ),
     "AMAZON.FallbackIntent": (),
 }

@@ -156,6 +156,7 @@ def run(
     show_ssml: bool = False,
     verbose: bool = False,
     echo: bool = False,
+    speak: Callable[[str], None] | None = None,
 ) -> int:
     for line in lines:
         utterance = line.strip()
@@ -179,6 +180,9 @@ def run(
         ssml = turn.speech_ssml
         if ssml is not None:
             print(f"Alexa > {ssml if show_ssml else ssml_to_plain(ssml)}", file=out)
+            out.flush()
+            if speak is not None:
+                speak(ssml)
         if not dialog.session_open:
             print("        [session ended]", file=out)
         out.flush()
