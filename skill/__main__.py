@@ -3,6 +3,7 @@
   dialog         type what you would say to Alexa and see what it would answer (offline)
   routine        play a guided routine from start to end, as text or as sound (--wav)
   build-models   regenerate interaction_models/ from content/ (--check: only compare)
+  check-models   check interaction models against Alexa's build rules
   accuracy       how often the offline resolver reaches the right answer, and the emergency
                  answer for red flags, on labelled utterances
 """
@@ -28,7 +29,9 @@ def main(argv: list[str] | None = None) -> int:
         "'ask cramp coach why do I get cramps at night', or a bare question. "
         "'.quit' (or Ctrl-D) leaves. When stdin is not a terminal, one utterance per line.",
     )
-    dialog.add_argument("--locale", default="en-US", help="interaction model and skill locale (default en-US)")
+    dialog.add_argument("--locale", help="interaction model and skill locale (default en-US)")
+    dialog.add_argument("--replay", metavar="FILE", help="say the inputs of an ASK CLI replay file (JSON or YAML) first")
+    dialog.add_argument("--record", metavar="FILE", help="when the dialog ends, write what was said as a replay file")
     dialog.add_argument("--ssml", action="store_true", help="print the SSML instead of plain text")
     dialog.add_argument("--json", action="store_true", help="print one JSON object per turn")
     dialog.add_argument("-v", "--verbose", action="store_true", help="show the resolved intent and slots")
@@ -41,10 +44,13 @@ def main(argv: list[str] | None = None) -> int:
     build = commands.add_parser("build-models", help="generate interaction_models/ from content/")
     build.add_argument("--check", action="store_true", help="exit 1 if the committed models are out of date")
 
+    check = commands.add_parser("check-models", help="check interaction models against Alexa's build rules")
+    check.add_argument("paths", nargs="*", help="model files (default: interaction_models/*.json)")
+
     accuracy = commands.add_parser("accuracy", help="score the offline resolver on labelled utterances")
     accuracy.add_argument(
         "files", nargs="*",
-        help="labelled YAML files (default: tests/data/heldout_utterances*.yaml and red_flags_*.yaml)",
+        help="labelled YAML files (default: tests/data/heldout_utterances*, red_flags_* and labelled_resolutions*)",
     )
     accuracy.add_argument("--locale", default="en-US")
     accuracy.add_argument("--misses", action="store_true", help="list every utterance answered wrongly")
@@ -59,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
             return _accuracy(args)
         if args.command == "routine":
             return _routine(args)
+        if args.command == "check-models":
+            return _check_models(args)
         return _build_models(args)
     except ContentError as error:
         print(error, file=sys.stderr)
@@ -66,22 +74,37 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _dialog(args: argparse.Namespace) -> int:
-    from .simulator.dialog import Dialog, interactive_lines, run
+    import itertools
 
+    from .simulator.dialog import Dialog, interactive_lines, run
+    from .simulator.replay import QUIT, ReplayError, read_replay, write_replay
+
+    replay = None
+    if args.replay:
+        try:
+            replay = read_replay(Path(args.replay))
+        except ReplayError as error:
+            print(f"python -m skill dialog: {error}", file=sys.stderr)
+            return 2
+        if args.locale and args.locale != replay.locale:
+            print("python -m skill dialog: the replay file gives the locale; don't pass --locale with --replay", file=sys.stderr)
+            return 2
+    locale = replay.locale if replay else args.locale or "en-US"
     try:
-        dialog = Dialog.for_locale(args.locale)
+        dialog = Dialog.for_locale(locale, skill_id=replay.skill_id if replay else None)
     except LookupError as error:
         print(f"python -m skill dialog: {error}", file=sys.stderr)
         return 2
-    if sys.stdin.isatty():
-        if not args.json:
-            print(
-                f"Cramp Coach offline dialog ({args.locale}). Type what you would say to Alexa,\n"
-                "e.g. 'open cramp coach' or 'ask cramp coach my calf is cramping'. '.quit' leaves.\n"
-            )
-        lines = interactive_lines()
-    else:
-        lines = sys.stdin
+    interactive = sys.stdin.isatty()
+    if interactive and not args.json and not replay:
+        print(
+            f"Cramp Coach offline dialog ({locale}). Type what you would say to Alexa,\n"
+            "e.g. 'open cramp coach' or 'ask cramp coach my calf is cramping'. '.quit' leaves.\n"
+        )
+    typed = interactive_lines() if interactive else sys.stdin
+    # As with `ask dialog --replay`: the file's inputs, then the keyboard unless it ends with .quit.
+    inputs = replay.inputs if replay else ()
+    rest = () if inputs and inputs[-1] == QUIT else typed
     speak = None
     if args.speak:
         from .audio import AudioUnavailable, play
@@ -92,16 +115,23 @@ def _dialog(args: argparse.Namespace) -> int:
             except AudioUnavailable as error:
                 print(f"        [not spoken: {error}]", file=sys.stderr)
 
-    return run(
+    recorded: list[str] = []
+    status = run(
         dialog,
-        lines,
+        itertools.chain(inputs, rest),
         sys.stdout,
         as_json=args.json,
         show_ssml=args.ssml,
         verbose=args.verbose,
-        echo=not sys.stdin.isatty(),
+        # Typed lines are already on the screen; replayed and piped ones are shown.
+        echo=bool(replay) or not interactive,
         speak=speak,
+        recorded=recorded,
     )
+    if args.record:
+        write_replay(Path(args.record), dialog.skill_id, locale, recorded, append_quit=True)
+        print(f"        [recorded {len(recorded)} inputs to {args.record}]", file=sys.stderr)
+    return status
 
 
 def _routine(args: argparse.Namespace) -> int:
@@ -152,12 +182,13 @@ def _accuracy(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from .interaction_model import model_path
-    from .simulator.accuracy import score_file, score_red_flags
+    from .simulator.accuracy import score_file, score_red_flags, score_resolutions
     from .simulator.nlu import Resolver
 
     data = Path(__file__).resolve().parents[1] / "tests" / "data"
     files = [Path(f) for f in args.files] or [
-        *sorted(data.glob("heldout_utterances*.yaml")), *sorted(data.glob("red_flags_*.yaml"))
+        *sorted(data.glob("heldout_utterances*.yaml")), *sorted(data.glob("red_flags_*.yaml")),
+        *sorted(data.glob("labelled_resolutions*.yaml")),
     ]
     if not files:
         print("python -m skill accuracy: no labelled files given or found", file=sys.stderr)
@@ -166,7 +197,15 @@ def _accuracy(args: argparse.Namespace) -> int:
     resolver = Resolver(json.loads(model_path(args.locale).read_text(encoding="utf-8")))
     right = total = 0
     for path in files:
-        if path.name.startswith("red_flags"):
+        if path.name.startswith("labelled_resolutions"):
+            res = score_resolutions(content, resolver, path)
+            print(
+                f"{res.name}: intent {res.intent_accuracy:.1%} ({res.total - len(res.intent_misses)}/{res.total}), "
+                f"slots {res.slot_accuracy:.1%} ({res.slots_expected - len(res.slot_misses)}/{res.slots_expected}), "
+                f"red flags answered as emergencies {res.emergencies - len(res.emergencies_missed)}/{res.emergencies}"
+            )
+            misses = [*res.intent_misses, *res.slot_misses, *res.emergencies_missed]
+        elif path.name.startswith("red_flags"):
             flags = score_red_flags(content, resolver, path)
             called = flags.emergencies - len(flags.missed)
             print(
@@ -186,6 +225,20 @@ def _accuracy(args: argparse.Namespace) -> int:
     if total:
         print(f"all topics: {right / total:.1%} ({right}/{total})")
     return 0
+
+
+def _check_models(args: argparse.Namespace) -> int:
+    from .app import BUILT_IN_INTENTS
+    from .interaction_model import MODELS_DIR
+    from .model_check import check_files
+
+    paths = [Path(p) for p in args.paths] or sorted(MODELS_DIR.glob("*.json"))
+    findings = check_files(paths, BUILT_IN_INTENTS)
+    for finding in findings:
+        print(finding)
+    errors = sum(f.error for f in findings)
+    print(f"{len(paths)} model(s): {errors} error(s), {len(findings) - errors} warning(s)", file=sys.stderr)
+    return 1 if errors else 0
 
 
 def _build_models(args: argparse.Namespace) -> int:

@@ -35,6 +35,18 @@ from .handlers.routines import (
 from .handlers.safety import RedFlagHandler
 
 
+# The built-in intents these handlers answer; `check-models` requires each model to
+# declare them, so none is missed at deploy time.
+BUILT_IN_INTENTS = frozenset(
+    {
+        "AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent",
+        "AMAZON.FallbackIntent", "AMAZON.RepeatIntent", "AMAZON.YesIntent", "AMAZON.NoIntent",
+        "AMAZON.NextIntent", "AMAZON.PreviousIntent", "AMAZON.PauseIntent", "AMAZON.ResumeIntent",
+        "AMAZON.StartOverIntent",
+    }
+)
+
+
 class InvalidRequestError(ValueError):
     """The event is not an Alexa request envelope; there is nobody to answer in speech."""
 

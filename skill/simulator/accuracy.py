@@ -108,3 +108,48 @@ def score_red_flags(content: Content, resolver: Resolver, path: Path) -> RedFlag
         if reported is not None and reported.urgency == EMERGENCY:
             alarms.append(Miss(text, expected, reported.id))
     return RedFlagScore(path.name, len(data["emergency"]), tuple(missed), tuple(alarms), len(calm))
+
+
+@dataclass(frozen=True)
+class ResolutionScore:
+    """A file of `utterances: [{text, intent, slots: {name: id}, emergency?}]`."""
+
+    name: str
+    total: int
+    intent_misses: tuple[Miss, ...]
+    slots_expected: int  # expected (slot, id) pairs
+    slot_misses: tuple[Miss, ...]
+    emergencies: int
+    emergencies_missed: tuple[Miss, ...]
+
+    @property
+    def intent_accuracy(self) -> float:
+        return (self.total - len(self.intent_misses)) / self.total if self.total else 0.0
+
+    @property
+    def slot_accuracy(self) -> float:
+        return (self.slots_expected - len(self.slot_misses)) / self.slots_expected if self.slots_expected else 0.0
+
+
+def score_resolutions(content: Content, resolver: Resolver, path: Path) -> ResolutionScore:
+    entries = yaml.safe_load(path.read_text(encoding="utf-8"))["utterances"]
+    intent_misses, slot_misses, emergency_misses = [], [], []
+    slots_expected = emergencies = 0
+    for entry in entries:
+        resolution = resolver.resolve(entry["text"])
+        if resolution.intent != entry["intent"]:
+            intent_misses.append(Miss(entry["text"], entry["intent"], resolution.intent))
+        heard = {s.name: s.id for s in resolution.slots}
+        for name, value_id in (entry.get("slots") or {}).items():
+            slots_expected += 1
+            if heard.get(name) != value_id:
+                slot_misses.append(Miss(entry["text"], f"{name}={value_id}", f"{name}={heard.get(name)}"))
+        if entry.get("emergency"):
+            emergencies += 1
+            flag = next(filter(None, flags_heard(content, resolver, entry["text"])), None)
+            if flag is None or flag.urgency != EMERGENCY:
+                emergency_misses.append(Miss(entry["text"], "emergency answer", flag.id if flag else "no red flag"))
+    return ResolutionScore(
+        path.name, len(entries), tuple(intent_misses), slots_expected, tuple(slot_misses),
+        emergencies, tuple(emergency_misses),
+    )

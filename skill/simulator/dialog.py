@@ -21,6 +21,7 @@ from ..core.speech import ssml_to_plain
 from ..interaction_model import MODELS_DIR, model_path
 from .envelopes import LOCAL_SKILL_ID, Session, intent_request, launch_request, session_ended_request
 from .nlu import Resolution, Resolver, normalize
+from .replay import QUIT, write_replay
 
 Handler = Callable[[dict, object], dict]
 
@@ -72,7 +73,7 @@ class Dialog:
         self._one_shot_suffix = re.compile(rf"^(?P<rest>.+) (?:using|with|from|on|in) {invocation}$")
 
     @classmethod
-    def for_locale(cls, locale: str = "en-US", models_dir: Path = MODELS_DIR) -> Dialog:
+    def for_locale(cls, locale: str = "en-US", models_dir: Path = MODELS_DIR, skill_id: str | None = None) -> Dialog:
         path = model_path(locale, models_dir)
         if not path.exists():
             available = ", ".join(sorted(p.stem for p in models_dir.glob("*.json"))) or "none"
@@ -80,7 +81,7 @@ class Dialog:
         resolver = Resolver(json.loads(path.read_text(encoding="utf-8")))
         from ..lambda_function import lambda_handler  # reads and validates the content
 
-        skill_id = os.environ.get("SKILL_ID") or LOCAL_SKILL_ID
+        skill_id = skill_id or os.environ.get("SKILL_ID") or LOCAL_SKILL_ID
         return cls(lambda_handler, resolver, locale, skill_id)
 
     @property
@@ -157,15 +158,26 @@ def run(
     verbose: bool = False,
     echo: bool = False,
     speak: Callable[[str], None] | None = None,
+    recorded: list[str] | None = None,
 ) -> int:
+    """Say each line to the dialog and print what Alexa says, as `ask dialog` does.
+
+    `.quit` leaves; `.record FILE [--append-quit]` writes what was said so far as an ASK
+    CLI replay file. Everything said to the skill is appended to `recorded`.
+    """
+    recorded = [] if recorded is None else recorded
     for line in lines:
         utterance = line.strip()
         if not utterance:
             continue
-        if utterance == ".quit":
+        if utterance == QUIT:
             break
+        if utterance.startswith(".record"):
+            _record(dialog, utterance, recorded, out)
+            continue
         if echo and not as_json:
             print(f"User  > {utterance}", file=out)
+        recorded.append(utterance)
         turn = dialog.say(utterance)
         if as_json:
             print(json.dumps(turn.to_json(), ensure_ascii=False), file=out, flush=True)
@@ -187,6 +199,16 @@ def run(
             print("        [session ended]", file=out)
         out.flush()
     return 0
+
+
+def _record(dialog: Dialog, command: str, recorded: list[str], out: TextIO) -> None:
+    words = command.split()
+    append_quit = "--append-quit" in words[2:]
+    if len(words) < 2 or words[0] != ".record" or set(words[2:]) - {"--append-quit"}:
+        print("        [usage: .record FILE [--append-quit]]", file=out)
+        return
+    write_replay(Path(words[1]), dialog.skill_id, dialog.locale, recorded, append_quit)
+    print(f"        [recorded {len(recorded)} inputs to {words[1]}]", file=out)
 
 
 def interactive_lines(prompt: str = "User  > ") -> Iterable[str]:

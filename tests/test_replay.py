@@ -1,0 +1,96 @@
+"""ASK CLI replay files, offline: the main conversations, replayed and compared word for word.
+
+Each tests/dialogs/NAME.json is an `ask dialog --replay` file; NAME.expected.txt beside it
+is what the offline dialog prints for it. When an answer changes on purpose, regenerate
+the transcript with `python -m skill dialog --replay tests/dialogs/NAME.json > ...` and
+read the diff before committing it.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from skill.simulator.replay import ReplayError, read_replay
+
+ROOT = Path(__file__).resolve().parents[1]
+DIALOGS = sorted((Path(__file__).parent / "dialogs").glob("*.json"))
+
+
+def dialog(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "skill", "dialog", *args], cwd=ROOT, input=stdin, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_the_main_conversations_have_replay_files():
+    names = {path.stem for path in DIALOGS}
+    assert {"cramp_at_night", "question_with_follow_up", "full_routine", "red_flag_mid_routine", "help_and_stop"} <= names
+
+
+@pytest.mark.parametrize("path", DIALOGS, ids=[p.stem for p in DIALOGS])
+def test_every_replay_file_gives_its_expected_transcript(path):
+    result = dialog("--replay", str(path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == path.with_suffix(".expected.txt").read_text()
+
+
+@pytest.mark.parametrize("path", DIALOGS, ids=[p.stem for p in DIALOGS])
+def test_every_replay_file_is_one_ask_cli_accepts(path):
+    data = json.loads(path.read_text())
+    assert set(data) == {"skillId", "locale", "type", "userInput"} and data["type"] == "text"
+    assert data["skillId"].startswith("amzn1.ask.skill.") and data["locale"] in {"en-US", "en-GB", "en-CA", "en-AU", "en-IN"}
+    assert all(item.strip() == item and item for item in data["userInput"])
+
+
+def test_without_quit_the_replay_goes_on_with_what_is_typed(tmp_path):
+    replay = tmp_path / "open.yaml"
+    replay.write_text(yaml.safe_dump({"skillId": "amzn1.ask.skill.x", "locale": "en-US", "type": "text", "userInput": ["open cramp coach"]}))
+    result = dialog("--replay", str(replay), stdin="help\n")
+    assert result.stdout.count("Alexa >") == 2 and "User  > help" in result.stdout
+
+
+def test_record_writes_a_replay_file_that_replays_the_same(tmp_path):
+    recorded = tmp_path / "session.json"
+    first = dialog("--record", str(recorded), stdin="open cramp coach\nwhat causes cramps\nno\n")
+    data = json.loads(recorded.read_text())
+    assert data["userInput"] == ["open cramp coach", "what causes cramps", "no", ".quit"]
+    assert data["locale"] == "en-US" and data["type"] == "text"
+    assert dialog("--replay", str(recorded)).stdout == first.stdout
+
+
+def test_dot_record_in_the_repl_writes_what_was_said_so_far(tmp_path):
+    recorded = tmp_path / "so_far.yaml"
+    result = dialog(stdin=f"open cramp coach\nhelp\n.record {recorded} --append-quit\nstop\n")
+    assert f"[recorded 2 inputs to {recorded}]" in result.stdout
+    assert yaml.safe_load(recorded.read_text())["userInput"] == ["open cramp coach", "help", ".quit"]
+
+
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        ('{"locale": "en-US", "userInput": ["hi"]}', "'skillId' is required"),
+        ('{"skillId": "x", "userInput": ["hi"]}', "'locale' is required"),
+        ('{"skillId": "x", "locale": "en-US", "userInput": []}', "'userInput' must be a non-empty list"),
+        ('{"skillId": "x", "locale": "en-US", "userInput": ["hi", "  "]}', "userInput item 2 is blank"),
+        ("{not json", "not valid JSON"),
+    ],
+)
+def test_a_replay_file_ask_cli_would_refuse_is_a_clear_error(tmp_path, content, reason):
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    with pytest.raises(ReplayError, match=reason):
+        read_replay(path)
+    result = dialog("--replay", str(path))
+    assert result.returncode == 2 and reason in result.stderr and "Traceback" not in result.stderr
+
+
+def test_locale_comes_from_the_replay_file_not_the_command_line(tmp_path):
+    path = DIALOGS[0]
+    result = dialog("--replay", str(path), "--locale", "en-AU")
+    assert result.returncode == 2 and "don't pass --locale with --replay" in result.stderr
