@@ -4,6 +4,8 @@
   routine        play a guided routine from start to end, as text or as sound (--wav)
   build-models   regenerate interaction_models/ from content/ (--check: only compare)
   check-models   check interaction models against Alexa's build rules
+  build-package  write skill-package/ (manifest and models) for `ask deploy`
+  package-size   the zipped size of the Lambda package that `sam build` made
   accuracy       how often the offline resolver reaches the right answer, and the emergency
                  answer for red flags, on labelled utterances
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -47,6 +50,14 @@ def main(argv: list[str] | None = None) -> int:
     check = commands.add_parser("check-models", help="check interaction models against Alexa's build rules")
     check.add_argument("paths", nargs="*", help="model files (default: interaction_models/*.json)")
 
+    package = commands.add_parser("build-package", help="write skill-package/ for `ask deploy`")
+    package.add_argument("--endpoint", default=os.environ.get("CRAMP_COACH_ENDPOINT"), help="the Lambda function's ARN")
+    package.add_argument("--privacy-url", default=os.environ.get("CRAMP_COACH_PRIVACY_URL"))
+    package.add_argument("--terms-url", default=os.environ.get("CRAMP_COACH_TERMS_URL"))
+
+    size = commands.add_parser("package-size", help="zip the built Lambda package and print its size")
+    size.add_argument("build_dir", nargs="?", default=".aws-sam/build/CrampCoachFunction")
+
     accuracy = commands.add_parser("accuracy", help="score the offline resolver on labelled utterances")
     accuracy.add_argument(
         "files", nargs="*",
@@ -67,6 +78,10 @@ def main(argv: list[str] | None = None) -> int:
             return _routine(args)
         if args.command == "check-models":
             return _check_models(args)
+        if args.command == "build-package":
+            return _build_package(args)
+        if args.command == "package-size":
+            return _package_size(args)
         return _build_models(args)
     except ContentError as error:
         print(error, file=sys.stderr)
@@ -201,10 +216,11 @@ def _accuracy(args: argparse.Namespace) -> int:
             res = score_resolutions(content, resolver, path)
             print(
                 f"{res.name}: intent {res.intent_accuracy:.1%} ({res.total - len(res.intent_misses)}/{res.total}), "
+                f"answer {res.answer_accuracy:.1%} ({res.total - len(res.answer_misses)}/{res.total}), "
                 f"slots {res.slot_accuracy:.1%} ({res.slots_expected - len(res.slot_misses)}/{res.slots_expected}), "
                 f"red flags answered as emergencies {res.emergencies - len(res.emergencies_missed)}/{res.emergencies}"
             )
-            misses = [*res.intent_misses, *res.slot_misses, *res.emergencies_missed]
+            misses = [*res.answer_misses, *res.slot_misses, *res.emergencies_missed]
         elif path.name.startswith("red_flags"):
             flags = score_red_flags(content, resolver, path)
             called = flags.emergencies - len(flags.missed)
@@ -239,6 +255,37 @@ def _check_models(args: argparse.Namespace) -> int:
     errors = sum(f.error for f in findings)
     print(f"{len(paths)} model(s): {errors} error(s), {len(findings) - errors} warning(s)", file=sys.stderr)
     return 1 if errors else 0
+
+
+def _build_package(args: argparse.Namespace) -> int:
+    from .skill_package import PackageError, build_manifest, write_package
+
+    content = load_content()
+    try:
+        manifest = build_manifest(content, args.endpoint, args.privacy_url, args.terms_url)
+    except PackageError as error:
+        print(f"python -m skill build-package: {error}", file=sys.stderr)
+        return 2
+    for path in write_package(content, manifest):
+        print(f"wrote {path}")
+    return 0
+
+
+def _package_size(args: argparse.Namespace) -> int:
+    import io
+    import zipfile
+
+    build = Path(args.build_dir)
+    if not (build / "skill" / "lambda_function.py").is_file():
+        print(f"python -m skill package-size: no built package in {build}; run `sam build` first", file=sys.stderr)
+        return 2
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for path in sorted(build.rglob("*")):
+            if path.is_file():
+                bundle.write(path, path.relative_to(build))
+    print(f"{build}: {archive.tell() / 1_000_000:.2f} MB zipped")
+    return 0
 
 
 def _build_models(args: argparse.Namespace) -> int:

@@ -100,3 +100,19 @@ def test_held_out_utterances_reach_the_right_answer(content, resolver, path, cap
         print(f"\n  {score.name}: {score.accuracy:.1%} of {score.total}", end="")
     misses = "\n".join(f"  {m.text!r}: expected {m.expected}, got {m.got}" for m in score.misses)
     assert score.accuracy >= 0.85, f"{score.accuracy:.1%}; misses:\n{misses}"
+
+
+def test_the_labelled_set_every_red_flag_reaches_the_emergency_answer(content, resolver):
+    """tests/data/labelled_resolutions.yaml: intent and slot ids a careful person expects.
+    Every red flag in it must reach the emergency answer; the accuracy figures are printed
+    and held to the level the README reports, so a change that loses ground fails."""
+    from skill.simulator.accuracy import score_resolutions
+
+    score = score_resolutions(content, resolver, DATA / "labelled_resolutions.yaml")
+    print(
+        f"\n  labelled_resolutions.yaml: intent {score.intent_accuracy:.1%}, answer {score.answer_accuracy:.1%}, "
+        f"slots {score.slot_accuracy:.1%} of {score.total}"
+    )
+    assert score.total >= 150
+    assert score.emergencies >= 30 and score.emergencies_missed == ()
+    assert score.intent_accuracy >= 0.74 and score.answer_accuracy >= 0.84 and score.slot_accuracy >= 0.90

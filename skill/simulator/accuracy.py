@@ -117,6 +117,10 @@ class ResolutionScore:
     name: str
     total: int
     intent_misses: tuple[Miss, ...]
+    # Intent misses that also change what the skill says: another intent that reaches the
+    # same topic ("what causes a charley horse" as AboutIntent rather than CauseIntent) is
+    # a miss of the intent, not of the answer.
+    answer_misses: tuple[Miss, ...]
     slots_expected: int  # expected (slot, id) pairs
     slot_misses: tuple[Miss, ...]
     emergencies: int
@@ -127,18 +131,26 @@ class ResolutionScore:
         return (self.total - len(self.intent_misses)) / self.total if self.total else 0.0
 
     @property
+    def answer_accuracy(self) -> float:
+        return (self.total - len(self.answer_misses)) / self.total if self.total else 0.0
+
+    @property
     def slot_accuracy(self) -> float:
         return (self.slots_expected - len(self.slot_misses)) / self.slots_expected if self.slots_expected else 0.0
 
 
 def score_resolutions(content: Content, resolver: Resolver, path: Path) -> ResolutionScore:
     entries = yaml.safe_load(path.read_text(encoding="utf-8"))["utterances"]
-    intent_misses, slot_misses, emergency_misses = [], [], []
+    intent_misses, answer_misses, slot_misses, emergency_misses = [], [], [], []
     slots_expected = emergencies = 0
     for entry in entries:
         resolution = resolver.resolve(entry["text"])
         if resolution.intent != entry["intent"]:
             intent_misses.append(Miss(entry["text"], entry["intent"], resolution.intent))
+            heard_slots = {s.name: s.id for s in resolution.slots}
+            expected_answer = _answer(content, entry["intent"], entry.get("slots") or {})
+            if _answer(content, resolution.intent, heard_slots) != expected_answer:
+                answer_misses.append(Miss(entry["text"], entry["intent"], resolution.intent))
         heard = {s.name: s.id for s in resolution.slots}
         for name, value_id in (entry.get("slots") or {}).items():
             slots_expected += 1
@@ -150,6 +162,21 @@ def score_resolutions(content: Content, resolver: Resolver, path: Path) -> Resol
             if flag is None or flag.urgency != EMERGENCY:
                 emergency_misses.append(Miss(entry["text"], "emergency answer", flag.id if flag else "no red flag"))
     return ResolutionScore(
-        path.name, len(entries), tuple(intent_misses), slots_expected, tuple(slot_misses),
+        path.name, len(entries), tuple(intent_misses), tuple(answer_misses), slots_expected, tuple(slot_misses),
         emergencies, tuple(emergency_misses),
     )
+
+
+def _answer(content: Content, intent: str, slot_ids: dict) -> str:
+    """What the skill says for an intent and its slots, named: a red flag, a topic, a
+    routine, or the intent's own answer."""
+    flag = content.reported_flag(intent, slot_ids) or content.asked_about_flag(intent, slot_ids)
+    if flag is not None:
+        return f"flag:{flag.id}" if flag.urgency != EMERGENCY else "emergency"
+    topic = content.topic_for(intent, slot_ids)
+    if topic is not None:
+        return f"routine:{topic.routine}" if topic.routine else topic.id
+    if intent == "RoutineIntent" and slot_ids.get("routine") in content.routines:
+        return f"routine:{slot_ids['routine']}"
+    return {"SkipIntent": "AMAZON.NextIntent", "DoneIntent": "AMAZON.StopIntent",
+            "AMAZON.CancelIntent": "AMAZON.StopIntent"}.get(intent, intent)

@@ -152,7 +152,8 @@ _DETERMINER_STEMS = {stem(w) for w in _DETERMINERS}
 _QUESTION_STEMS = {stem(w) for w in _QUESTION_WORDS}
 _NEGATOR_STEMS_BEFORE = {stem(w) for w in _NEGATORS_BEFORE}
 _NEGATOR_STEMS_AFTER = {stem(w) for w in _NEGATORS_AFTER}
-_MODAL_STEMS = {stem(w) for w in ("can", "could", "will", "would")}
+# "can't feel", "won't open" say what is wrong; "or not" closes a question before it.
+_NOT_NEGATING_BEFORE_NOT = {stem(w) for w in ("can", "could", "will", "would", "or")}
 # Words that carry grammar rather than meaning: a value holding one must be said in order.
 _FUNCTION_STEMS = _LIGHT_STEMS | _DETERMINER_STEMS | _QUESTION_STEMS | {stem(w) for w in _FUNCTION_WORDS}
 
@@ -512,10 +513,11 @@ def _bag_end(core: tuple[str, ...], kept: list[tuple[int, str]], k: int) -> int 
 
 def _negated(kept: list[tuple[int, str]], position: int) -> bool:
     """"no fever", "not in my chest", "my breathing is fine": the word is said not to
-    apply. "can't feel my leg" and "won't open" say what is wrong, so they don't negate."""
+    apply. "can't feel my leg" and "won't open" say what is wrong, and "...or not, my
+    chest is tight" closes a question, so they don't negate."""
     words = [word for _, word in kept]
     for before in range(max(0, position - 2), position):
-        if words[before] in _NEGATOR_STEMS_BEFORE and (before == 0 or words[before - 1] not in _MODAL_STEMS):
+        if words[before] in _NEGATOR_STEMS_BEFORE and (before == 0 or words[before - 1] not in _NOT_NEGATING_BEFORE_NOT):
             return True
     return bool(set(words[position + 1:position + 3]) & _NEGATOR_STEMS_AFTER)
 
