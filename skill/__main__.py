@@ -2,6 +2,7 @@
 
   dialog         type what you would say to Alexa and see what it would answer (offline)
   routine        play a guided routine from start to end, as text or as sound (--wav)
+  serve          the self-hosted endpoint: Flask at POST /, verifying Alexa's signatures
   build-models   regenerate interaction_models/ from content/ (--check: only compare)
   check-models   check interaction models against Alexa's build rules
   build-package  write skill-package/ (manifest and models) for `ask deploy`
@@ -50,6 +51,15 @@ def main(argv: list[str] | None = None) -> int:
     check = commands.add_parser("check-models", help="check interaction models against Alexa's build rules")
     check.add_argument("paths", nargs="*", help="model files (default: interaction_models/*.json)")
 
+    serve = commands.add_parser("serve", help="serve the skill at POST / (Flask), verifying every request")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=5000)
+    serve.add_argument("--skill-id", default=os.environ.get("SKILL_ID"), help="refuse requests for any other skill id")
+    serve.add_argument(
+        "--no-verify", action="store_true",
+        help="accept unsigned requests (for local tools such as virtual-alexa); binds to 127.0.0.1 only",
+    )
+
     package = commands.add_parser("build-package", help="write skill-package/ for `ask deploy`")
     package.add_argument("--endpoint", default=os.environ.get("CRAMP_COACH_ENDPOINT"), help="the Lambda function's ARN")
     package.add_argument("--privacy-url", default=os.environ.get("CRAMP_COACH_PRIVACY_URL"))
@@ -78,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
             return _routine(args)
         if args.command == "check-models":
             return _check_models(args)
+        if args.command == "serve":
+            return _serve(args)
         if args.command == "build-package":
             return _build_package(args)
         if args.command == "package-size":
@@ -255,6 +267,32 @@ def _check_models(args: argparse.Namespace) -> int:
     errors = sum(f.error for f in findings)
     print(f"{len(paths)} model(s): {errors} error(s), {len(findings) - errors} warning(s)", file=sys.stderr)
     return 1 if errors else 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    try:
+        from .web import create_app
+    except ImportError as error:
+        print(f"python -m skill serve needs Flask and cryptography ({error.name}): pip install -e '.[serve]'", file=sys.stderr)
+        return 2
+    from .lambda_function import SKILL
+
+    logging.getLogger().setLevel(logging.INFO)
+    if args.no_verify:
+        if args.host != "127.0.0.1":
+            print("python -m skill serve: --no-verify only binds to 127.0.0.1", file=sys.stderr)
+            return 2
+        print(
+            "WARNING: request verification is OFF. Anyone who can reach this port can send the skill "
+            "anything. Use it only for local tools such as virtual-alexa.",
+            file=sys.stderr,
+        )
+    elif args.skill_id is None:
+        print("WARNING: no --skill-id (or SKILL_ID): signed requests for any skill will be answered.", file=sys.stderr)
+    config = {"ASK_SDK_VERIFY_SIGNATURE": not args.no_verify, "ASK_SDK_VERIFY_TIMESTAMP": not args.no_verify}
+    app = create_app(SKILL, skill_id=args.skill_id, config=config)
+    app.run(host=args.host, port=args.port, threaded=True)
+    return 0
 
 
 def _build_package(args: argparse.Namespace) -> int:

@@ -1,0 +1,67 @@
+"""The self-hosted endpoint: a Flask app serving the same skill object as Lambda at POST /.
+
+Every request is verified as Alexa requires (skill/verify.py) before the skill sees it.
+Anything wrong answers 400 with nothing that helps an attacker, and the reason goes to
+the log; a body over MAX_BODY_BYTES answers 413. The configuration names are
+flask-ask-sdk's, so its users feel at home: ASK_SDK_VERIFY_SIGNATURE and
+ASK_SDK_VERIFY_TIMESTAMP (both on unless set False before create_app).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException
+
+from .app import InvalidRequestError, handle_event
+from .verify import RequestRejected, Verifier
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 128 * 1024  # an Alexa request is a few kilobytes
+
+
+def _json(status: int, payload: dict) -> Response:
+    return Response(json.dumps(payload), status=status, mimetype="application/json")
+
+
+def create_app(skill, skill_id: str | None = None, verifier: Verifier | None = None, config: dict | None = None) -> Flask:
+    app = Flask("cramp_coach")
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.config.update({"ASK_SDK_VERIFY_SIGNATURE": True, "ASK_SDK_VERIFY_TIMESTAMP": True, **(config or {})})
+    verifier = verifier or Verifier(skill_id=skill_id)
+    verifier.verify_signature = bool(app.config["ASK_SDK_VERIFY_SIGNATURE"])
+    verifier.verify_timestamp = bool(app.config["ASK_SDK_VERIFY_TIMESTAMP"])
+
+    @app.post("/")
+    def alexa() -> Response:
+        body = request.get_data(cache=False)  # the exact bytes Alexa signed
+        try:
+            envelope = json.loads(body)
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            log.warning("rejected: body is not JSON")
+            return _json(400, {"error": "bad request"})
+        try:
+            verifier.verify(request.headers, body, envelope)
+        except RequestRejected as rejected:
+            log.warning("rejected: %s", rejected.reason)
+            return _json(400, {"error": "bad request"})
+        try:
+            return _json(200, handle_event(skill, envelope))
+        except InvalidRequestError:
+            log.warning("rejected: not a valid Alexa request envelope")
+            return _json(400, {"error": "bad request"})
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response:
+        # 405 for GET, 413 for an oversized body, 404 elsewhere: plain JSON, no detail.
+        return _json(error.code or 500, {"error": (error.name or "error").lower()})
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> Response:
+        log.error("request failed: %s", type(error).__name__)
+        return _json(500, {"error": "internal server error"})
+
+    return app

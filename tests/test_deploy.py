@@ -1,0 +1,245 @@
+"""Deploying: the SAM template and its package, the ASK CLI skill package, and the
+self-hosted endpoint served for real on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from skill.core.content import load_content
+from skill.simulator.nlu import Resolver, normalize
+from skill.skill_package import PackageError, build_manifest, write_package
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+FIXTURES = Path(__file__).parent / "fixtures" / "requests"
+ENV = {**os.environ, "SAM_CLI_TELEMETRY": "0"}
+ARN = "arn:aws:lambda:us-east-1:123456789012:function:cramp-coach"
+
+
+# -- AWS SAM
+
+
+def test_the_template_passes_cfn_lint():
+    result = subprocess.run([BIN / "cfn-lint", "template.yaml"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_template_asks_for_what_the_issue_says():
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)  # !Ref, !Sub, !GetAtt
+    template = yaml.load((ROOT / "template.yaml").read_text(), Loader=Loader)
+    function = template["Resources"]["CrampCoachFunction"]
+    props = function["Properties"]
+    assert (props["Runtime"], props["Architectures"], props["Handler"]) == (
+        "python3.13", ["arm64"], "skill.lambda_function.lambda_handler"
+    )
+    assert props["Timeout"] < 8 and props["MemorySize"] <= 512
+    assert function["Metadata"]["BuildMethod"] == "makefile"
+    assert props["Events"]["Alexa"]["Type"] == "AlexaSkill"
+    assert "SkillId" in template["Parameters"]
+    assert template["Resources"]["CrampCoachLogGroup"]["Type"] == "AWS::Logs::LogGroup"
+    assert "Policies" not in props  # the basic execution role only: the skill calls no AWS service
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    build_dir = tmp_path_factory.mktemp("sam") / "build"
+    result = subprocess.run(
+        [BIN / "sam", "build", "--build-dir", str(build_dir)], cwd=ROOT, capture_output=True, text=True, env=ENV, timeout=600
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return build_dir / "CrampCoachFunction"
+
+
+def test_sam_build_packages_only_the_skill_its_content_and_runtime_dependencies(built):
+    top = {p.name for p in built.iterdir()}
+    assert {"skill", "content", "ask_sdk_core", "yaml"} <= top
+    assert not top & {"tests", "interaction_models", "template.yaml", "README.md", "pytest", "flask", "cryptography", "samcli"}
+    assert not (built / "skill" / "simulator").exists() and not (built / "skill" / "web.py").exists()
+    # Wheels for the function's platform, not this machine's: PyYAML's C loader for arm64.
+    assert list((built / "yaml").glob("_yaml.cpython-313-aarch64-linux-gnu.so"))
+
+
+def test_the_built_package_answers_a_launch_request_on_its_own(built, tmp_path):
+    script = (
+        "import json, sys; sys.path.insert(0, sys.argv[1]);"
+        "from skill.lambda_function import lambda_handler;"
+        "print(json.dumps(lambda_handler(json.load(open(sys.argv[2])), None)))"
+    )
+    # -S: no site-packages, so only what the package itself holds can be imported.
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", script, str(built), str(FIXTURES / "launch.json")],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["response"]["outputSpeech"]["ssml"].startswith("<speak>If you have a cramp now")
+
+
+def test_the_zipped_package_is_small(built):
+    result = subprocess.run(
+        [sys.executable, "-m", "skill", "package-size", str(built)], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    megabytes = float(result.stdout.split(": ")[1].split()[0])
+    print(f"\n  zipped Lambda package: {megabytes:.2f} MB")
+    assert megabytes < 5
+
+
+# -- the ASK CLI skill package
+
+CONFIG = {"endpoint": ARN, "privacy_url": "https://example.org/privacy", "terms_url": "https://example.org/terms"}
+
+
+@pytest.fixture(scope="module")
+def manifest():
+    return build_manifest(load_content(), **CONFIG)["manifest"]
+
+
+def test_the_manifest_lists_five_locales_with_the_disclaimer(manifest):
+    locales = manifest["publishingInformation"]["locales"]
+    assert sorted(locales) == ["en-AU", "en-CA", "en-GB", "en-IN", "en-US"]
+    for listing in locales.values():
+        assert "not a substitute for professional medical advice; in an emergency call your local emergency number" in listing["description"]
+        assert listing["name"] == "Cramp Coach"
+    assert manifest["publishingInformation"]["category"] == "HEALTH_AND_FITNESS"
+
+
+def test_the_manifest_takes_the_endpoint_and_urls_from_configuration(manifest):
+    assert manifest["apis"]["custom"]["endpoint"]["uri"] == ARN
+    for policy in manifest["privacyAndCompliance"]["locales"].values():
+        assert policy == {"privacyPolicyUrl": CONFIG["privacy_url"], "termsOfUseUrl": CONFIG["terms_url"]}
+    with pytest.raises(PackageError):
+        build_manifest(load_content(), None, CONFIG["privacy_url"], CONFIG["terms_url"])
+    with pytest.raises(PackageError):
+        build_manifest(load_content(), ARN, "http://example.org/privacy", CONFIG["terms_url"])
+
+
+def test_the_manifest_declares_the_apl_interface(manifest):
+    assert [i["type"] for i in manifest["apis"]["custom"]["interfaces"]] == ["ALEXA_PRESENTATION_APL"]
+
+
+def test_every_example_phrase_is_something_the_model_understands(manifest):
+    model = json.loads((ROOT / "interaction_models" / "en-US.json").read_text())
+    resolver = Resolver(model)
+    for listing in manifest["publishingInformation"]["locales"].values():
+        assert len(listing["examplePhrases"]) <= 3
+        for phrase in listing["examplePhrases"]:
+            text = normalize(phrase.removeprefix("Alexa, "))
+            if text in ("open cramp coach", "launch cramp coach"):
+                continue
+            assert text.startswith("ask cramp coach "), phrase
+            resolution = resolver.resolve(text.removeprefix("ask cramp coach "))
+            assert resolution.method == "sample", (phrase, resolution)
+
+
+def test_build_package_writes_the_manifest_and_copies_the_models(tmp_path):
+    content = load_content()
+    written = write_package(content, build_manifest(content, **CONFIG), tmp_path)
+    assert json.loads((tmp_path / "skill.json").read_text())["manifest"]["apis"]["custom"]["endpoint"]["uri"] == ARN
+    for locale in content.locales:
+        copied = tmp_path / "interactionModels" / "custom" / f"{locale}.json"
+        assert copied in written and copied.read_text() == (ROOT / "interaction_models" / f"{locale}.json").read_text()
+    assert json.loads((ROOT / "ask-resources.json").read_text())["profiles"]["default"]["skillMetadata"]["src"] == "./skill-package"
+
+
+def test_build_package_without_configuration_says_what_is_missing():
+    env = {k: v for k, v in ENV.items() if not k.startswith("CRAMP_COACH_")}
+    result = subprocess.run([sys.executable, "-m", "skill", "build-package"], cwd=ROOT, capture_output=True, text=True, env=env)
+    assert result.returncode == 2 and "Lambda function's ARN" in result.stderr
+
+
+# -- the self-hosted endpoint, served for real
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def serve():
+    started = []
+
+    def start(*args: str) -> str:
+        port = free_port()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "skill", "serve", "--port", str(port), *args],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        started.append(process)
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+                return f"http://127.0.0.1:{port}/"
+            except OSError:
+                time.sleep(0.1)
+        raise AssertionError(process.stdout.read() if process.poll() is not None else "server did not start")
+
+    yield start
+    for process in started:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def post_json(url: str, body: bytes) -> int:
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_the_served_endpoint_rejects_an_unsigned_request(serve):
+    url = serve("--skill-id", "amzn1.ask.skill.test")
+    assert post_json(url, (FIXTURES / "launch.json").read_bytes()) == 400
+
+
+def test_no_verify_refuses_to_listen_beyond_this_machine():
+    result = subprocess.run(
+        [sys.executable, "-m", "skill", "serve", "--no-verify", "--host", "0.0.0.0"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 2 and "only binds to 127.0.0.1" in result.stderr
+
+
+VIRTUAL_ALEXA = Path(__file__).parent / "virtual_alexa"
+
+
+@pytest.fixture(scope="module")
+def virtual_alexa():
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        pytest.fail("Node.js and npm are needed to drive the endpoint with virtual-alexa")
+    if not (VIRTUAL_ALEXA / "node_modules" / "virtual-alexa").is_dir():
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=VIRTUAL_ALEXA, check=True, capture_output=True, timeout=300)
+    return VIRTUAL_ALEXA
+
+
+def test_with_no_verify_virtual_alexa_talks_to_the_skill(serve, virtual_alexa):
+    url = serve("--no-verify")
+    result = subprocess.run(
+        ["node", "drive.js", url, str(ROOT / "interaction_models" / "en-US.json"), "amzn1.ask.skill.test",
+         "my foot is cramping", "what causes cramps", "yes"],
+        cwd=virtual_alexa, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    turns = json.loads(result.stdout)
+    assert turns[0]["ssml"].startswith("<speak>If you have a cramp now") and turns[0]["ends"] is False
+    assert "foot" in turns[1]["ssml"].lower()
+    assert turns[2]["ssml"].startswith("<speak>A cramp is a muscle that suddenly tightens")
+    assert turns[3]["ssml"].startswith("<speak>Stretch your calves every day")
