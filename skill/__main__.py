@@ -3,8 +3,10 @@
   dialog         type what you would say to Alexa and see what it would answer (offline)
   routine        play a guided routine from start to end, as text or as sound (--wav)
   serve          the self-hosted endpoint: Flask at POST /, verifying Alexa's signatures
+  bench          cold start, warm latency, memory and package size against a bare ask-sdk-core skill
   build-models   regenerate interaction_models/ from content/ (--check: only compare)
   check-models   check interaction models against Alexa's build rules
+  compile-content  validate content/ and save it for a fast start-up (the Lambda build runs it)
   build-package  write skill-package/ (manifest and models) for `ask deploy`
   package-size   the zipped size of the Lambda package that `sam build` made
   accuracy       how often the offline resolver reaches the right answer, and the emergency
@@ -48,6 +50,13 @@ def main(argv: list[str] | None = None) -> int:
     build = commands.add_parser("build-models", help="generate interaction_models/ from content/")
     build.add_argument("--check", action="store_true", help="exit 1 if the committed models are out of date")
 
+    compiled = commands.add_parser("compile-content", help="validate content/ and save it for a fast start-up")
+    compiled.add_argument("--into", metavar="DIR", help="where to write compiled.json (default: content/)")
+    compiled.add_argument(
+        "--for-requests", action="store_true",
+        help="leave out the phrases only the interaction model needs (the Lambda build does)",
+    )
+
     check = commands.add_parser("check-models", help="check interaction models against Alexa's build rules")
     check.add_argument("paths", nargs="*", help="model files (default: interaction_models/*.json)")
 
@@ -59,6 +68,10 @@ def main(argv: list[str] | None = None) -> int:
         "--no-verify", action="store_true",
         help="accept unsigned requests (for local tools such as virtual-alexa); binds to 127.0.0.1 only",
     )
+
+    bench = commands.add_parser("bench", help="benchmark against a bare ask-sdk-core skill")
+    bench.add_argument("--rounds", type=int, default=15, help="cold starts per skill (default 15)")
+    bench.add_argument("--warm-rounds", type=int, default=300, help="warm requests per type (default 300)")
 
     package = commands.add_parser("build-package", help="write skill-package/ for `ask deploy`")
     package.add_argument("--endpoint", default=os.environ.get("CRAMP_COACH_ENDPOINT"), help="the Lambda function's ARN")
@@ -86,8 +99,18 @@ def main(argv: list[str] | None = None) -> int:
             return _accuracy(args)
         if args.command == "routine":
             return _routine(args)
+        if args.command == "compile-content":
+            from .core.content import COMPILED_NAME, compile_content
+
+            target = Path(args.into) / COMPILED_NAME if args.into else None
+            print(f"wrote {compile_content(target=target, for_requests=args.for_requests)}")
+            return 0
         if args.command == "check-models":
             return _check_models(args)
+        if args.command == "bench":
+            from .bench import main as bench
+
+            return bench(args.rounds, args.warm_rounds)
         if args.command == "serve":
             return _serve(args)
         if args.command == "build-package":

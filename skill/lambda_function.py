@@ -10,13 +10,14 @@ import logging
 import os
 
 from .app import build_skill, handle_event
+from .core.content import load_content
 
 # On Lambda, INFO lines go to CloudWatch; elsewhere (the dialog, tests) the caller decides.
 if "AWS_LAMBDA_FUNCTION_NAME" in os.environ:
     logging.getLogger().setLevel(os.environ.get("LOG_LEVEL", "INFO"))
 
 # Set SKILL_ID (template.yaml does) so requests for any other skill are refused.
-SKILL = build_skill(skill_id=os.environ.get("SKILL_ID") or None)
+SKILL = build_skill(load_content(for_requests=True), skill_id=os.environ.get("SKILL_ID") or None)
 
 
 def lambda_handler(event: dict, context: object) -> dict:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import statistics
-from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -29,8 +28,8 @@ def everything_said_or_shown(content):
     for routine in content.routines.values():
         yield f"{routine.id}.title", routine.title
         yield f"{routine.id}.name", routine.name
-    for field in fields(content.prompts):
-        yield f"prompts.{field.name}", getattr(content.prompts, field.name)
+    for name in content.prompts._fields:
+        yield f"prompts.{name}", getattr(content.prompts, name)
 
 
 def spoken_lines(content):

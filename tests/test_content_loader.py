@@ -5,7 +5,6 @@ Each test copies a small valid content set and breaks one thing in it.
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 from pathlib import Path
 
@@ -40,7 +39,7 @@ def test_the_minimal_content_loads_into_frozen_objects(content_dir):
     assert set(content.topics) == {"now_general", "now_calf", "cause_general"}
     calf = content.topics["now_calf"]
     assert calf.asked["BodyPart"] == ("calf", "calves")
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):
         calf.speech = "changed"
     with pytest.raises(TypeError):
         content.topics["new"] = calf
@@ -237,3 +236,30 @@ def test_routines_load_with_their_steps_and_become_the_routine_slot_type(content
     assert (calf.steps[1].hold, calf.steps[1].reps, calf.steps[1].sides) == (30, 2, True)
     assert content.slot_types["Routine"]["calf"][0] == "calf stretch"
     assert "RoutineIntent" in content.action_intents
+
+
+def test_compiled_content_is_the_same_content_and_a_stale_copy_is_never_used(content_dir):
+    from skill.core.content import COMPILED_NAME, compile_content
+
+    parsed = load_content(content_dir)
+    compile_content(content_dir)
+    assert (content_dir / COMPILED_NAME).is_file()
+    assert load_content(content_dir) == parsed
+    replace_in(content_dir / "answers" / "basic.yaml", "Often there is no clear cause.", "Often there is no one cause.")
+    assert load_content(content_dir).topics["cause_general"].speech == "Often there is no one cause."
+    (content_dir / COMPILED_NAME).write_text("{garbage")
+    assert load_content(content_dir).topics["cause_general"].speech == "Often there is no one cause."
+
+
+def test_content_compiled_for_requests_leaves_out_phrases_and_tools_never_load_it(content_dir):
+    from skill.core.content import compile_content
+
+    full = load_content(content_dir)
+    compile_content(content_dir, for_requests=True)
+    lean = load_content(content_dir, for_requests=True)
+    assert lean.red_flags["chest_pain"].said == () and lean.topics["now_calf"].asked == {}
+    assert set(lean.slot_types["Symptom"]) == set(full.slot_types["Symptom"])
+    for topic_id, topic in full.topics.items():
+        assert lean.topics[topic_id] == topic._replace(asked=lean.topics[topic_id].asked)
+    assert lean.prompts == full.prompts and lean.locales == full.locales
+    assert load_content(content_dir) == full  # a tool reads the YAML: it needs the phrases

@@ -13,7 +13,7 @@ import pytest
 
 from skill import audio
 from skill.core.content import load_content
-from skill.core.routines import SEGMENT_SECONDS, hold_count, moves, segments
+from skill.core.routines import hold_count, moves, segments
 from skill.core.speech import MAX_BREAK_MS, estimated_seconds, ssml_to_plain
 from test_lambda import envelope, intent_event, invoke
 

@@ -7,58 +7,28 @@ needs can be missing: references between topics, sources and intents all resolve
 
 from __future__ import annotations
 
-import itertools
-import math
+import json
 import os
-import re
-from dataclasses import dataclass, fields
+import zlib
+from typing import NamedTuple
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
 from collections.abc import Iterable, Mapping
-
-import yaml
-
-try:  # The C loader is several times faster; Lambda's PyYAML wheels include it.
-    from yaml import CSafeLoader as _YamlLoader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _YamlLoader
 
 DEFAULT_CONTENT_DIR = Path(
     os.environ.get("CRAMP_COACH_CONTENT", Path(__file__).resolve().parents[2] / "content")
 )
 
-MAX_SPOKEN_WORDS = 50  # The spoken part of a first answer: short, more is offered.
-MAX_FOLLOW_UP_WORDS = 90
-MAX_SLOT_VALUE_CHARS = 140  # Alexa's limit for a custom slot value or synonym.
-MAX_WHY_WORDS = 20  # An emergency answer says why in one short sentence, then stops.
-MIN_RED_FLAG_PHRASES = 6  # People say a symptom many ways; the model must know them.
-MAX_PHRASES_PER_SIGN = 1200  # A sign's words multiply out; keep the model a sane size.
 # The slot type whose values are the red flags (content/red_flags.yaml), not topics.
 SYMPTOM_TYPE = "Symptom"
 # The slot type whose values are the guided routines (content/routines.yaml).
 ROUTINE_TYPE = "Routine"
-MAX_STEP_WORDS = 20  # A step is said before its count: hands are busy, keep it short.
-MAX_SAFETY_WORDS = 25
-MIN_HOLD_SECONDS, MAX_HOLD_SECONDS = 5, 60
-MIN_ROUTINE_PHRASES = 5
-
-_ID = re.compile(r"[a-z][a-z0-9_]*")
-_INTENT_NAME = re.compile(r"[A-Z][A-Za-z]*Intent")
-_SLOT_TYPE = re.compile(r"[A-Z][A-Za-z]*")
-# Alexa allows letters, spaces, apostrophes, and periods in abbreviations ("a. l. s.").
-_SPOKEN_PHRASE = re.compile(r"[a-z]+\.?(?:'[a-z]+)?(?: [a-z]+\.?(?:'[a-z]+)?)*")
-_SAMPLE_SLOT = re.compile(r"\{([a-z_]+)\}")
-_LIST_ITEM_STARTING_WITH_SLOT = re.compile(r"^\s*-\s*\{", re.MULTILINE)
-_LOCALE = re.compile(r"[a-z]{2}-[A-Z]{2}")
-_PLACEHOLDER = re.compile(r"\{([a-z_]*)\}")
 
 
 # --------------------------------------------------------------------------- errors
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     file: str
     entry: str | None
     field: str | None
@@ -86,16 +56,14 @@ class ContentError(Exception):
 # --------------------------------------------------------------------------- the model
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     key: str
     title: str
     url: str | None
     seed: str | None  # a seed document's file name in ../shared/seeds
 
 
-@dataclass(frozen=True)
-class FollowUp:
+class FollowUp(NamedTuple):
     """An offer made after an answer; "yes" hears `text`, the answer to `topic`, or is
     guided through `routine`."""
 
@@ -105,8 +73,7 @@ class FollowUp:
     routine: str | None = None
 
 
-@dataclass(frozen=True)
-class Topic:
+class Topic(NamedTuple):
     """An answer. It is either spoken (`speech`, `card`, perhaps a `follow_up`) or guided:
     `routine` names the routine that answers it ("my calf is cramping" starts the hold)."""
 
@@ -120,16 +87,14 @@ class Topic:
     routine: str | None = None
 
 
-@dataclass(frozen=True)
-class RoutineStep:
+class RoutineStep(NamedTuple):
     do: str  # the instruction
     hold: int | None = None  # seconds, counted out
     reps: int = 1
     sides: bool = False  # done on one side, then the other
 
 
-@dataclass(frozen=True)
-class Routine:
+class Routine(NamedTuple):
     id: str
     title: str  # card and screen
     name: str  # said: "the calf stretch"
@@ -139,8 +104,7 @@ class Routine:
     steps: tuple[RoutineStep, ...]
 
 
-@dataclass(frozen=True)
-class ActionIntent:
+class ActionIntent(NamedTuple):
     """An intent that does something rather than answer a topic (start a routine, skip a
     step); its handler lives in skill/handlers."""
 
@@ -149,8 +113,7 @@ class ActionIntent:
     slots: tuple[SlotSpec, ...]
 
 
-@dataclass(frozen=True)
-class SlotSpec:
+class SlotSpec(NamedTuple):
     name: str
     type: str
     # A symptom asked about ("what are the signs of a stroke"), not reported: the safety
@@ -158,8 +121,7 @@ class SlotSpec:
     asked_about: bool = False
 
 
-@dataclass(frozen=True)
-class QuestionIntent:
+class QuestionIntent(NamedTuple):
     """A question people ask. It answers `topic`, or else the topic its first slot names
     (`default` when that slot is empty or unknown). Other slots are context ("why do my
     {body_part} cramp {situation}"): they help recognise the question, never choose it."""
@@ -175,8 +137,7 @@ class QuestionIntent:
         return self.slots[0] if self.topic is None and self.slots else None
 
 
-@dataclass(frozen=True)
-class BuiltinIntent:
+class BuiltinIntent(NamedTuple):
     name: str
     samples: tuple[str, ...]
 
@@ -184,8 +145,7 @@ class BuiltinIntent:
 EMERGENCY, SOON = "emergency", "soon"
 
 
-@dataclass(frozen=True)
-class RedFlag:
+class RedFlag(NamedTuple):
     """A sign that needs more than self-care: call now (EMERGENCY) or see a doctor (SOON)."""
 
     id: str
@@ -197,8 +157,7 @@ class RedFlag:
     advice: str | None = None  # SOON: what to do, calmly
 
 
-@dataclass(frozen=True)
-class LocaleFacts:
+class LocaleFacts(NamedTuple):
     """What differs by the request's locale. Locale is not location, so the skill always
     adds "or your local emergency number"."""
 
@@ -208,8 +167,7 @@ class LocaleFacts:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Prompts:
+class Prompts(NamedTuple):
     """The skill's own lines, outside any topic. Every field is required in prompts.yaml."""
 
     welcome: str
@@ -256,23 +214,7 @@ class Prompts:
     pain_worse: str
 
 
-# Prompts filled in by the skill: each must use exactly these {placeholders}.
-PROMPT_PLACEHOLDERS = {
-    "emergency_call": {"number"},
-    "emergency_card_title": {"number"},
-    "urgent_line": {"line"},
-    "routine_start": {"name"},
-    "seconds_left": {"seconds"},
-    "routine_done": {"name"},
-    "routine_resume": {"name"},
-    "routine_first": {"name"},
-    "back_to_routine": {"name"},
-    "routines_list": {"names"},
-}
-
-
-@dataclass(frozen=True)
-class Content:
+class Content(NamedTuple):
     invocation_name: str
     topics: Mapping[str, Topic]
     question_intents: Mapping[str, QuestionIntent]
@@ -329,672 +271,100 @@ class Content:
 # --------------------------------------------------------------------------- loading
 
 
-def load_content(directory: Path | str = DEFAULT_CONTENT_DIR) -> Content:
-    """Read and validate all content under `directory`; raise ContentError if unusable."""
-    return _Loader(Path(directory)).load()
+# `compile-content` saves the validated content as JSON; start-up then rebuilds it (about
+# a millisecond) instead of parsing and checking every YAML file (tens of milliseconds of
+# every Lambda cold start). It is used only while its fingerprint, a checksum of the YAML
+# and of the code that reads it, matches: a stale file is never trusted.
+COMPILED_NAME = "compiled.json"
+# The Lambda build compiles "for requests only": without the phrases people say (slot
+# values, samples), which only the interaction model needs. Tools never load that kind.
+_PHRASE_FIELDS = {
+    "asked": lambda asked: MappingProxyType({}),
+    "said": lambda said: (),
+    "samples": lambda samples: (),
+    "slot_types": lambda types: MappingProxyType(
+        {name: MappingProxyType(dict.fromkeys(values, ())) for name, values in types.items()}
+    ),
+}
 
 
-class _Loader:
-    def __init__(self, directory: Path):
-        self.directory = directory
-        self.problems: list[Problem] = []
-        # Ids of every topic entry, valid or not, so a reference to a topic that has its
-        # own problems is not also reported as a reference to an unknown topic.
-        self.topic_ids_seen: set[str] = set()
-        self.unreadable: list[str] = []  # files that are missing or not valid YAML
+def load_content(directory: Path | str = DEFAULT_CONTENT_DIR, *, for_requests: bool = False) -> Content:
+    """Read and validate all content under `directory`; raise ContentError if unusable.
 
-    # -- helpers
+    `for_requests` (the Lambda function) may use a compiled copy made without phrases.
+    """
+    directory = Path(directory)
+    try:
+        compiled = json.loads((directory / COMPILED_NAME).read_bytes(), object_hook=_decode)
+        usable = compiled["fingerprint"] == content_fingerprint(directory) and (for_requests or not compiled["for_requests"])
+        if usable and isinstance(compiled["content"], Content):
+            return compiled["content"]
+    except Exception:  # missing, stale or from other code: read the YAML instead
+        pass
+    from .loader import Loader  # the YAML parser and every check: not needed once compiled
 
-    def problem(self, file: str, entry: str | None, field: str | None, message: str) -> None:
-        self.problems.append(Problem(file, entry, field, message))
+    return Loader(directory).load()
 
-    def read_yaml(self, path: Path) -> Any:
-        name = self.display(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            self.unreadable.append(name)
-            self.problem(name, None, None, "file is missing")
-            return None
-        except (OSError, UnicodeDecodeError) as error:
-            self.unreadable.append(name)
-            self.problem(name, None, None, f"cannot be read: {error}")
-            return None
-        try:
-            return yaml.load(text, Loader=_YamlLoader)
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            line = f"line {mark.line + 1}: " if mark is not None else ""
-            reason = getattr(error, "problem", None) or str(error)
-            if mark is not None and _LIST_ITEM_STARTING_WITH_SLOT.search(
-                "\n".join(text.splitlines()[max(0, mark.line - 1): mark.line + 1])
-            ):
-                reason += " (an item that starts with {slot} must be in quotes)"
-            self.unreadable.append(name)
-            self.problem(name, None, None, f"{line}not valid YAML: {reason}")
-            return None
 
-    def display(self, path: Path) -> str:
-        try:
-            return str(path.relative_to(self.directory.parent))
-        except ValueError:
-            return str(path)
+def compile_content(
+    directory: Path | str = DEFAULT_CONTENT_DIR, target: Path | str | None = None, for_requests: bool = False
+) -> Path:
+    """Validate the content and save it for a fast start-up; raise ContentError if unusable."""
+    from .loader import Loader
 
-    def top_list(self, path: Path, key: str) -> list:
-        data = self.read_yaml(path)
-        if data is None:
-            return []
-        if not isinstance(data, dict) or not isinstance(data.get(key), list):
-            self.problem(self.display(path), None, key, f"the file must have a top-level list '{key}'")
-            return []
-        return data[key]
+    directory = Path(directory)
+    content = Loader(directory).load()
+    if for_requests:
+        content = _without_phrases(content)
+    path = Path(target) if target is not None else directory / COMPILED_NAME
+    compiled = {"fingerprint": content_fingerprint(directory), "for_requests": for_requests, "content": content}
+    path.write_text(json.dumps(_encode(compiled), ensure_ascii=False), encoding="utf-8")
+    return path
 
-    # -- the whole
 
-    def load(self) -> Content:
-        sources = self.load_sources(self.directory / "sources.yaml")
-        prompts = self.load_prompts(self.directory / "prompts.yaml")
-        problems_before = len(self.problems)
-        invocation, intents, actions, builtins = self.load_intents(self.directory / "intents.yaml")
-        intents_ok = len(self.problems) == problems_before
-        topic_files = sorted((self.directory / "answers").glob("*.yaml"))
-        if not topic_files:
-            self.problem(self.display(self.directory / "answers"), None, None, "no topic files (*.yaml)")
-        topics: dict[str, Topic] = {}
-        topic_file: dict[str, str] = {}
-        for path in topic_files:
-            for topic in self.load_topics(path, sources):
-                if topic.id in topics:
-                    self.problem(
-                        self.display(path), topic.id, "id",
-                        f"duplicate id: already used in {topic_file[topic.id]}",
-                    )
-                    continue
-                topics[topic.id] = topic
-                topic_file[topic.id] = self.display(path)
-        red_flags = self.load_red_flags(self.directory / "red_flags.yaml", sources, set(topics))
-        locales = self.load_locales(self.directory / "locales.yaml", sources)
-        routines = self.load_routines(self.directory / "routines.yaml", sources)
-        # References span files: with intents.yaml broken or any file unreadable, checking
-        # them would bury the real error under a follow-on error per topic.
-        references_checkable = intents_ok and not self.unreadable
-        slot_types = (
-            self.check_references(topics, topic_file, [*intents, *actions], red_flags, routines)
-            if references_checkable
-            else {}
+def _without_phrases(value):
+    if isinstance(value, tuple) and hasattr(value, "_fields"):
+        return type(value)(
+            *(_PHRASE_FIELDS[f](v) if f in _PHRASE_FIELDS else _without_phrases(v) for f, v in zip(value._fields, value))
         )
-        if self.problems:
-            raise ContentError(self.problems)
-        return Content(
-            invocation_name=invocation,
-            topics=MappingProxyType(topics),
-            question_intents=MappingProxyType({i.name: i for i in intents}),
-            builtin_intents=tuple(builtins),
-            prompts=prompts,
-            sources=MappingProxyType(sources or {}),
-            slot_types=MappingProxyType(
-                {name: MappingProxyType(values) for name, values in slot_types.items()}
-            ),
-            red_flags=MappingProxyType(red_flags),
-            locales=MappingProxyType(locales),
-            routines=MappingProxyType(routines),
-            action_intents=MappingProxyType({i.name: i for i in actions}),
-        )
-
-    # -- sources.yaml
-
-    def load_sources(self, path: Path) -> dict[str, Source] | None:
-        """The citable sources, or None when the file itself could not be read."""
-        file = self.display(path)
-        unreadable_before = len(self.unreadable)
-        sources: dict[str, Source] = {}
-        for index, raw in enumerate(self.top_list(path, "sources")):
-            entry = _Entry(self, file, raw, index, {"key", "title", "url", "seed"})
-            key, title = entry.text("key"), entry.text("title")
-            url, seed = entry.text("url", required=False), entry.text("seed", required=False)
-            if entry.ok and (url is None) == (seed is None):
-                self.problem(file, entry.name, "url", "give exactly one of 'url' or 'seed'")
-            if url is not None and not url.startswith(("http://", "https://")):
-                self.problem(file, entry.name, "url", "must start with http:// or https://")
-            if key in sources:
-                self.problem(file, key, "key", "duplicate source key")
-            elif entry.ok and key is not None and title is not None:
-                sources[key] = Source(key, title, url, seed)
-        return None if len(self.unreadable) > unreadable_before else sources
-
-    # -- prompts.yaml
-
-    def load_prompts(self, path: Path) -> Prompts:
-        file = self.display(path)
-        data = self.read_yaml(path)
-        names = [f.name for f in fields(Prompts)]
-        if not isinstance(data, dict) or not isinstance(data.get("prompts"), dict):
-            if data is not None:
-                self.problem(file, None, "prompts", "the file must have a top-level mapping 'prompts'")
-            return Prompts(*[""] * len(names))
-        entry = _Entry(self, file, data["prompts"], "prompts", set(names))
-        texts = {name: entry.text(name) or "" for name in names}
-        for name, text in texts.items():
-            used = set(_PLACEHOLDER.findall(text))
-            wanted = PROMPT_PLACEHOLDERS.get(name, set())
-            if text and used != wanted:
-                expected = ", ".join(f"{{{p}}}" for p in sorted(wanted)) or "no {placeholders}"
-                self.problem(file, "prompts", name, f"must use exactly {expected}")
-        return Prompts(**texts)
-
-    # -- intents.yaml
-
-    def load_intents(
-        self, path: Path
-    ) -> tuple[str, list[QuestionIntent], list[ActionIntent], list[BuiltinIntent]]:
-        file = self.display(path)
-        data = self.read_yaml(path)
-        if not isinstance(data, dict):
-            if data is not None:
-                self.problem(file, None, None, "the file must be a mapping")
-            return "", [], [], []
-        top = _Entry(
-            self, file, data, None, {"invocation_name", "question_intents", "action_intents", "builtin_intents"}
-        )
-        invocation = top.text("invocation_name") or ""
-        intents = [
-            self.load_question_intent(file, raw, index)
-            for index, raw in enumerate(top.list("question_intents"))
-        ]
-        intents = [i for i in intents if i is not None]
-        actions = []
-        for index, raw in enumerate(top.list("action_intents", required=False)):
-            entry = _Entry(self, file, raw, index, {"name", "slots", "samples"})
-            name = entry.text("name")
-            if name is not None and not _INTENT_NAME.fullmatch(name):
-                entry.fail("name", "must be CamelCase ending in 'Intent'")
-            slots = self.load_slots(file, entry)
-            samples = self.load_samples(file, entry, slots)
-            if entry.ok and name:
-                actions.append(ActionIntent(name, samples, tuple(slots)))
-        builtins = []
-        for index, raw in enumerate(top.list("builtin_intents")):
-            entry = _Entry(self, file, raw, index, {"name", "samples"})
-            name = entry.text("name")
-            samples = entry.text_list("samples", required=False)
-            if name is not None and not name.startswith("AMAZON."):
-                self.problem(file, entry.name, "name", "a built-in intent's name starts with 'AMAZON.'")
-            for sample in samples:
-                self.check_sample(file, entry.name, sample, declared=set())
-            if entry.ok and name:
-                builtins.append(BuiltinIntent(name, samples))
-        seen: dict[str, str] = {}
-        for intent in [*intents, *actions, *builtins]:
-            if intent.name in seen:
-                self.problem(file, intent.name, "name", "duplicate intent name")
-            seen[intent.name] = intent.name
-        self.check_unique_samples(file, [*intents, *actions, *builtins])
-        return invocation, intents, actions, builtins
-
-    def load_slots(self, file: str, entry: _Entry) -> list[SlotSpec]:
-        slots = []
-        for slot_raw in entry.list("slots", required=False):
-            slot = _Entry(self, file, slot_raw, entry.name, {"name", "type", "asked_about"}, field_prefix="slots.")
-            slot_name, slot_type = slot.text("name"), slot.text("type")
-            asked_about = slot.raw.get("asked_about", False)
-            if asked_about not in (True, False):
-                slot.fail("asked_about", "must be true or false")
-            elif asked_about and slot_type != SYMPTOM_TYPE:
-                slot.fail("asked_about", f"only a {SYMPTOM_TYPE} slot can be a symptom asked about")
-            if slot_name is not None and not _ID.fullmatch(slot_name):
-                self.problem(file, entry.name, "slots.name", "must be lower_snake_case")
-            if slot_type is not None and not _SLOT_TYPE.fullmatch(slot_type):
-                self.problem(file, entry.name, "slots.type", "must be CamelCase letters")
-            if slot.ok and slot_name and slot_type:
-                slots.append(SlotSpec(slot_name, slot_type, asked_about is True))
-        return slots
-
-    def load_samples(self, file: str, entry: _Entry, slots: list[SlotSpec]) -> tuple[str, ...]:
-        """The samples, checked; every declared slot must be used by one."""
-        samples = entry.text_list("samples")
-        declared = {slot.name for slot in slots}
-        used: set[str] = set()
-        for sample in samples:
-            used |= self.check_sample(file, entry.name, sample, declared)
-        for unused in sorted(declared - used):
-            self.problem(file, entry.name, "slots", f"slot '{unused}' is used by no sample")
-        return samples
-
-    def load_question_intent(self, file: str, raw: Any, index: int) -> QuestionIntent | None:
-        entry = _Entry(self, file, raw, index, {"name", "slots", "default", "topic", "samples"})
-        name = entry.text("name")
-        if name is not None and not _INTENT_NAME.fullmatch(name):
-            self.problem(file, entry.name, "name", "must be CamelCase ending in 'Intent'")
-        slots = self.load_slots(file, entry)
-        topic = entry.text("topic", required=False)
-        default = entry.text("default", required=False)
-        if (topic is None) == (default is None):
-            self.problem(file, entry.name, "topic", "give exactly one of 'topic' or 'default'")
-        elif default is not None and not slots:
-            self.problem(file, entry.name, "default", "'default' needs a slot to choose the topic from")
-        samples = self.load_samples(file, entry, slots)
-        if not entry.ok or name is None:
-            return None
-        return QuestionIntent(name, samples, tuple(slots), topic, default)
-
-    def check_sample(self, file: str, intent: str, sample: str, declared: set[str]) -> set[str]:
-        used = set(_SAMPLE_SLOT.findall(sample))
-        for slot in sorted(used - declared):
-            self.problem(file, intent, "samples", f"'{sample}': slot '{{{slot}}}' is not declared")
-        words = _SAMPLE_SLOT.sub("slot", sample)
-        if not _SPOKEN_PHRASE.fullmatch(words):
-            self.problem(
-                file, intent, "samples",
-                f"'{sample}': use lower-case words only (no digits, no , ? ! / and single spaces)",
-            )
-        return used
-
-    def check_unique_samples(self, file: str, intents: list) -> None:
-        owner: dict[str, str] = {}
-        for intent in intents:
-            for sample in intent.samples:
-                if sample in owner:
-                    where = "twice" if owner[sample] == intent.name else f"also in {owner[sample]}"
-                    self.problem(file, intent.name, "samples", f"'{sample}' appears {where}")
-                owner.setdefault(sample, intent.name)
-
-    # -- answers/*.yaml
-
-    def load_topics(self, path: Path, sources: dict[str, Source] | None) -> list[Topic]:
-        file = self.display(path)
-        topics = []
-        for index, raw in enumerate(self.top_list(path, "topics")):
-            entry = _Entry(
-                self, file, raw, index,
-                {"id", "title", "speech", "card", "sources", "follow_up", "asked", "routine"},
-                name_field="id",
-            )
-            topic_id = entry.text("id")
-            if topic_id is not None:
-                self.topic_ids_seen.add(topic_id)
-            if topic_id is not None and not _ID.fullmatch(topic_id):
-                self.problem(file, entry.name, "id", "must be lower_snake_case")
-            title = entry.text("title")
-            routine = entry.text("routine", required=False)
-            spoken = routine is None
-            speech = entry.text("speech", required=spoken, max_words=MAX_SPOKEN_WORDS)
-            card = entry.text("card", required=spoken)
-            cited = self.cited_sources(file, entry, sources)
-            follow_up = self.load_follow_up(file, entry)
-            asked = self.load_asked(file, entry)
-            if not spoken:
-                for field in ("speech", "card", "follow_up"):
-                    if field in entry.raw:
-                        entry.fail(field, "a topic answered by a routine says only what the routine says")
-            if entry.ok and topic_id and title and (routine or (speech and card)):
-                topics.append(Topic(topic_id, title, speech, card, cited, follow_up, asked, routine))
-        return topics
-
-    def cited_sources(self, file: str, entry: _Entry, sources: dict[str, Source] | None) -> tuple[str, ...]:
-        cited = entry.text_list("sources")
-        for key in cited:
-            if sources is not None and key not in sources:
-                self.problem(file, entry.name, "sources", f"unknown source '{key}' (see sources.yaml)")
-        return cited
-
-    def check_phrase(self, file: str, entry: str | None, field: str, phrase: str) -> None:
-        """A phrase that becomes a slot value: Alexa's characters and length."""
-        if len(phrase) > MAX_SLOT_VALUE_CHARS:
-            self.problem(file, entry, field, f"'{phrase[:40]}…' is over {MAX_SLOT_VALUE_CHARS} characters")
-        elif not _SPOKEN_PHRASE.fullmatch(phrase):
-            self.problem(file, entry, field, f"'{phrase}': use lower-case words only")
-
-    def load_follow_up(self, file: str, topic: _Entry) -> FollowUp | None:
-        raw = topic.raw.get("follow_up") if isinstance(topic.raw, dict) else None
-        if raw is None:
-            return None
-        entry = _Entry(self, file, raw, topic.name, {"prompt", "text", "topic", "routine"}, field_prefix="follow_up.")
-        prompt = entry.text("prompt")
-        text = entry.text("text", required=False, max_words=MAX_FOLLOW_UP_WORDS)
-        target = entry.text("topic", required=False)
-        routine = entry.text("routine", required=False)
-        if entry.ok and [text, target, routine].count(None) != 2:
-            self.problem(file, topic.name, "follow_up", "give exactly one of 'text', 'topic' or 'routine'")
-        if prompt is not None and not prompt.endswith("?"):
-            self.problem(file, topic.name, "follow_up.prompt", "an offer is a question: end it with '?'")
-        if not entry.ok or prompt is None:
-            topic.ok = False
-            return None
-        return FollowUp(prompt, text, target, routine)
-
-    def load_asked(self, file: str, topic: _Entry) -> Mapping[str, tuple[str, ...]]:
-        raw = topic.raw.get("asked") if isinstance(topic.raw, dict) else None
-        if raw is None:
-            return MappingProxyType({})
-        if not isinstance(raw, dict):
-            self.problem(file, topic.name, "asked", "must map slot types to lists of phrases")
-            topic.ok = False
-            return MappingProxyType({})
-        asked = {}
-        for slot_type, phrases in raw.items():
-            field = f"asked.{slot_type}"
-            if not isinstance(phrases, list) or not phrases or not all(isinstance(p, str) for p in phrases):
-                self.problem(file, topic.name, field, "must be a non-empty list of phrases")
-                topic.ok = False
-                continue
-            for phrase in phrases:
-                self.check_phrase(file, topic.name, field, phrase)
-            asked[str(slot_type)] = tuple(phrases)
-        return MappingProxyType(asked)
-
-    # -- red_flags.yaml
-
-    def load_red_flags(
-        self, path: Path, sources: dict[str, Source] | None, topic_ids: set[str]
-    ) -> dict[str, RedFlag]:
-        file = self.display(path)
-        data = self.read_yaml(path)
-        if data is None:
-            return {}
-        if not isinstance(data, dict) or not all(isinstance(data.get(k), list) for k in (EMERGENCY, SOON)):
-            self.problem(file, None, None, f"the file must have top-level lists '{EMERGENCY}' and '{SOON}'")
-            return {}
-        word_classes = self.load_word_classes(file, data.get("words"))
-        flags: dict[str, RedFlag] = {}
-        phrase_owner: dict[str, str] = {}
-        for unknown in sorted(set(map(str, data)) - {EMERGENCY, SOON, "words"}):
-            self.problem(file, None, unknown, f"unknown section (expected '{EMERGENCY}', '{SOON}' or 'words')")
-        for urgency in (EMERGENCY, SOON):
-            own_field = "why" if urgency == EMERGENCY else "advice"
-            for index, raw in enumerate(data[urgency]):
-                known = {"id", "title", own_field, "said", "signs", "sources"}
-                entry = _Entry(self, file, raw, index, known, name_field="id")
-                flag_id, title = entry.text("id"), entry.text("title")
-                if flag_id is not None and not _ID.fullmatch(flag_id):
-                    entry.fail("id", "must be lower_snake_case")
-                if flag_id in flags or flag_id in topic_ids:
-                    entry.fail("id", "duplicate id: already a red flag or a topic")
-                text = entry.text(own_field, max_words=MAX_WHY_WORDS if urgency == EMERGENCY else MAX_SPOKEN_WORDS)
-                said = entry.text_list("said")
-                if said and len(said) < MIN_RED_FLAG_PHRASES:
-                    entry.fail("said", f"{len(said)} phrases; list at least {MIN_RED_FLAG_PHRASES} ways people say it")
-                for phrase in said:
-                    self.check_phrase(file, entry.name, "said", phrase)
-                signs = self.spell_out_signs(entry, word_classes)
-                phrases = tuple(dict.fromkeys([*said, *signs]))
-                for phrase in phrases:
-                    owner = phrase_owner.setdefault(phrase, str(entry.name))
-                    if owner != entry.name:
-                        field = "said" if phrase in said else "signs"
-                        entry.fail(field, f"'{phrase}' already names red flag '{owner}'")
-                cited = self.cited_sources(file, entry, sources)
-                if entry.ok and flag_id and title and text:
-                    details = {own_field: text}
-                    flags[flag_id] = RedFlag(flag_id, urgency, title, phrases, cited, **details)
-        return flags
-
-    def load_word_classes(self, file: str, raw: Any) -> dict[str, tuple[str, ...]]:
-        """`words`: named lists of words that mean the same for a sign ("pale: [pale, white]")."""
-        if raw is None:
-            return {}
-        if not isinstance(raw, dict):
-            self.problem(file, None, "words", "must map class names to lists of words")
-            return {}
-        classes = {}
-        for name, words in raw.items():
-            if not isinstance(words, list) or not words or not all(isinstance(w, str) and w for w in words):
-                self.problem(file, None, f"words.{name}", "must be a non-empty list of words")
-                continue
-            for word in words:
-                self.check_phrase(file, None, f"words.{name}", word)
-            classes[str(name)] = tuple(words)
-        return classes
-
-    def spell_out_signs(self, entry: _Entry, word_classes: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
-        """Each sign is a list of word classes (or literal words) that must all be heard;
-        spelled out, it is every phrase that takes one word from each ("pale foot")."""
-        phrases: list[str] = []
-        for sign in entry.list("signs", required=False):
-            if not isinstance(sign, list) or len(sign) < 2 or not all(isinstance(p, str) and p for p in sign):
-                entry.fail("signs", f"{sign!r}: a sign is a list of at least two word classes or words")
-                continue
-            choices = [word_classes.get(part, (part,)) for part in sign]
-            if math.prod(len(c) for c in choices) > MAX_PHRASES_PER_SIGN:
-                entry.fail("signs", f"{sign!r} spells out over {MAX_PHRASES_PER_SIGN} phrases: split it")
-                continue
-            for part in sign:
-                if part not in word_classes:
-                    self.check_phrase(entry.file, entry.name, "signs", part)
-            phrases.extend(" ".join(words) for words in itertools.product(*choices))
-        return tuple(phrases)
-
-    # -- routines.yaml
-
-    def load_routines(self, path: Path, sources: dict[str, Source] | None) -> dict[str, Routine]:
-        file = self.display(path)
-        routines: dict[str, Routine] = {}
-        phrase_owner: dict[str, str] = {}
-        for index, raw in enumerate(self.top_list(path, "routines")):
-            entry = _Entry(
-                self, file, raw, index, {"id", "title", "name", "said", "safety", "sources", "steps"}, name_field="id"
-            )
-            routine_id, title, name = entry.text("id"), entry.text("title"), entry.text("name")
-            if routine_id is not None and not _ID.fullmatch(routine_id):
-                entry.fail("id", "must be lower_snake_case")
-            if routine_id in routines:
-                entry.fail("id", "duplicate routine id")
-            safety = entry.text("safety", max_words=MAX_SAFETY_WORDS)
-            said = entry.text_list("said")
-            if said and len(said) < MIN_ROUTINE_PHRASES:
-                entry.fail("said", f"{len(said)} phrases; list at least {MIN_ROUTINE_PHRASES} ways people ask for it")
-            for phrase in said:
-                self.check_phrase(file, entry.name, "said", phrase)
-                owner = phrase_owner.setdefault(phrase, str(entry.name))
-                if owner != entry.name:
-                    entry.fail("said", f"'{phrase}' already names routine '{owner}'")
-            cited = self.cited_sources(file, entry, sources)
-            steps = [self.load_step(file, entry, number, raw_step) for number, raw_step in enumerate(entry.list("steps"), 1)]
-            if entry.ok and routine_id and title and name and safety and all(steps):
-                routines[routine_id] = Routine(routine_id, title, name, said, safety, cited, tuple(steps))
-        return routines
-
-    def load_step(self, file: str, routine: _Entry, number: int, raw: Any) -> RoutineStep | None:
-        step = _Entry(self, file, raw, routine.name, {"do", "hold", "reps", "sides"}, field_prefix=f"steps[{number}].")
-        do = step.text("do", max_words=MAX_STEP_WORDS)
-        hold, reps, sides = step.raw.get("hold"), step.raw.get("reps", 1), step.raw.get("sides", False)
-        if hold is not None and (not isinstance(hold, int) or isinstance(hold, bool) or not MIN_HOLD_SECONDS <= hold <= MAX_HOLD_SECONDS):
-            step.fail("hold", f"whole seconds from {MIN_HOLD_SECONDS} to {MAX_HOLD_SECONDS}")
-        if not isinstance(reps, int) or isinstance(reps, bool) or not 1 <= reps <= 20:
-            step.fail("reps", "a whole number from 1 to 20")
-        if sides not in (True, False):
-            step.fail("sides", "true or false")
-        if not step.ok or do is None:
-            routine.ok = False
-            return None
-        return RoutineStep(do, hold, reps, sides)
-
-    # -- locales.yaml
-
-    def load_locales(self, path: Path, sources: dict[str, Source] | None) -> dict[str, LocaleFacts]:
-        file = self.display(path)
-        locales: dict[str, LocaleFacts] = {}
-        for index, raw in enumerate(self.top_list(path, "locales")):
-            entry = _Entry(
-                self, file, raw, index, {"locale", "emergency_number", "urgent_line", "sources"}, name_field="locale"
-            )
-            code, number = entry.text("locale"), entry.text("emergency_number")
-            urgent_line = entry.text("urgent_line", required=False)
-            if code is not None and not _LOCALE.fullmatch(code):
-                entry.fail("locale", "must look like en-US")
-            if code in locales:
-                entry.fail("locale", "duplicate locale")
-            if number is not None and not number.isdigit():
-                entry.fail("emergency_number", "digits only: the skill speaks them one by one")
-            cited = self.cited_sources(file, entry, sources)
-            if entry.ok and code and number:
-                locales[code] = LocaleFacts(code, number, urgent_line, cited)
-        return locales
-
-    # -- across files
-
-    def check_references(
-        self,
-        topics: dict[str, Topic],
-        topic_file: dict[str, str],
-        intents: list[QuestionIntent | ActionIntent],
-        red_flags: dict[str, RedFlag],
-        routines: dict[str, Routine],
-    ) -> dict[str, dict[str, tuple[str, ...]]]:
-        intents_file = self.display(self.directory / "intents.yaml")
-        used_types = {slot.type for intent in intents for slot in intent.slots}
-        if routines and ROUTINE_TYPE not in used_types:
-            self.problem(
-                intents_file, None, None, f"no intent has a {ROUTINE_TYPE} slot, so no routine can be asked for"
-            )
-        if red_flags and SYMPTOM_TYPE not in used_types:
-            self.problem(
-                intents_file, None, None,
-                f"no intent has a {SYMPTOM_TYPE} slot, so no red flag in red_flags.yaml can be heard",
-            )
-        symptom_phrases = {phrase: flag.id for flag in red_flags.values() for phrase in flag.said}
-        for intent in intents:
-            for sample in intent.samples:
-                if sample in symptom_phrases:
-                    self.problem(
-                        intents_file, intent.name, "samples",
-                        f"'{sample}' names red flag '{symptom_phrases[sample]}', so the safety net answers it, never this intent",
-                    )
-            topic_slot = intent.topic_slot if isinstance(intent, QuestionIntent) else None
-            if topic_slot is not None and topic_slot.type in (SYMPTOM_TYPE, ROUTINE_TYPE):
-                self.problem(
-                    intents_file, intent.name, "slots",
-                    f"a {topic_slot.type} slot does not name topics: it cannot choose the topic",
-                )
-        # A value reaches its topic only through a slot that chooses the topic.
-        questions = [intent for intent in intents if isinstance(intent, QuestionIntent)]
-        topic_types = {intent.topic_slot.type for intent in questions if intent.topic_slot}
-        reachable: set[str] = set()
-        for intent in questions:
-            for field, target in (("topic", intent.topic), ("default", intent.default)):
-                if target is None:
-                    continue
-                if target in topics:
-                    reachable.add(target)
-                elif target not in self.topic_ids_seen:
-                    self.problem(intents_file, intent.name, field, f"unknown topic '{target}'")
-
-        slot_types: dict[str, dict[str, tuple[str, ...]]] = {name: {} for name in sorted(used_types)}
-        phrase_owner: dict[tuple[str, str], str] = {}
-        for topic in topics.values():
-            file = topic_file[topic.id]
-            if topic.routine is not None and topic.routine not in routines and not self.unreadable:
-                self.problem(file, topic.id, "routine", f"unknown routine '{topic.routine}'")
-            offered = topic.follow_up.routine if topic.follow_up else None
-            if offered is not None and offered not in routines and not self.unreadable:
-                self.problem(file, topic.id, "follow_up.routine", f"unknown routine '{offered}'")
-            if topic.follow_up is not None and topic.follow_up.topic is not None:
-                target = topic.follow_up.topic
-                if target not in self.topic_ids_seen:
-                    self.problem(file, topic.id, "follow_up.topic", f"unknown topic '{target}'")
-                elif target == topic.id:
-                    self.problem(file, topic.id, "follow_up.topic", "a topic cannot offer itself")
-            for slot_type, phrases in topic.asked.items():
-                if slot_type in (SYMPTOM_TYPE, ROUTINE_TYPE):
-                    home = "red_flags.yaml" if slot_type == SYMPTOM_TYPE else "routines.yaml"
-                    self.problem(
-                        file, topic.id, f"asked.{slot_type}",
-                        f"{slot_type} values come from {home}: list them there",
-                    )
-                    continue
-                if slot_type not in used_types:
-                    self.problem(
-                        file, topic.id, f"asked.{slot_type}",
-                        f"unknown slot type '{slot_type}' (types used in intents.yaml: {', '.join(sorted(used_types))})",
-                    )
-                    continue
-                slot_types[slot_type][topic.id] = phrases
-                if slot_type in topic_types:
-                    reachable.add(topic.id)
-                for phrase in phrases:
-                    owner = phrase_owner.setdefault((slot_type, phrase), topic.id)
-                    if owner != topic.id:
-                        self.problem(
-                            file, topic.id, f"asked.{slot_type}",
-                            f"'{phrase}' already names topic '{owner}' for {slot_type}",
-                        )
-        for topic_id in sorted(set(topics) - reachable):
-            self.problem(
-                topic_file[topic_id], topic_id, "asked",
-                "no intent reaches this topic: add phrases under 'asked' or name it in intents.yaml",
-            )
-        if SYMPTOM_TYPE in slot_types:
-            slot_types[SYMPTOM_TYPE] = {flag.id: flag.said for flag in red_flags.values()}
-        if ROUTINE_TYPE in slot_types:
-            slot_types[ROUTINE_TYPE] = {routine.id: routine.said for routine in routines.values()}
-        for slot_type, values in slot_types.items():
-            # An entry that failed to load leaves its type short: that entry's own problem
-            # is the one to report.
-            if not values and not self.problems:
-                self.problem(intents_file, None, None, f"slot type '{slot_type}' has no values: no topic lists it under 'asked'")
-        return slot_types
+    if isinstance(value, Mapping):
+        return MappingProxyType({k: _without_phrases(v) for k, v in value.items()})
+    return value
 
 
-class _Entry:
-    """Typed field access for one YAML mapping, recording problems instead of raising."""
+# Every NamedTuple of this module, for JSON: {"@": "Topic", ...fields}; a read-only
+# mapping is {"@map": {...}}; a tuple {"@tuple": [...]}.
+def _encode(value):
+    if isinstance(value, tuple) and hasattr(value, "_fields"):
+        return {"@": type(value).__name__, **{f: _encode(v) for f, v in zip(value._fields, value)}}
+    if isinstance(value, tuple):
+        return {"@tuple": [_encode(v) for v in value]}
+    if isinstance(value, Mapping):
+        return {"@map": {k: _encode(v) for k, v in value.items()}}
+    return value
 
-    def __init__(
-        self,
-        loader: _Loader,
-        file: str,
-        raw: Any,
-        position: int | str | None,
-        known: set[str],
-        name_field: str = "name",
-        field_prefix: str = "",
-    ):
-        self.loader, self.file, self.raw, self.prefix = loader, file, raw, field_prefix
-        self.ok = True
-        if isinstance(position, str) or position is None:
-            self.name = position
-        elif isinstance(raw, dict) and isinstance(raw.get(name_field, raw.get("key")), str):
-            self.name = raw.get(name_field, raw.get("key"))
-        else:
-            self.name = f"#{position + 1}"
-        if not isinstance(raw, dict):
-            self.fail(None, "must be a mapping of fields")
-            self.raw = {}
-            return
-        for unknown in sorted(set(map(str, raw)) - known):
-            self.fail(unknown, f"unknown field (expected one of: {', '.join(sorted(known))})")
 
-    def fail(self, field: str | None, message: str) -> None:
-        self.ok = False
-        field = None if field is None else self.prefix + field
-        self.loader.problem(self.file, self.name, field, message)
+def _decode(obj: dict):
+    if "@" in obj:
+        cls = _TYPES[obj.pop("@")]
+        return cls(**obj)
+    if "@tuple" in obj:
+        return tuple(obj["@tuple"])
+    if "@map" in obj:
+        return MappingProxyType(obj["@map"])
+    return obj
 
-    def text(self, field: str, required: bool = True, max_words: int | None = None) -> str | None:
-        value = self.raw.get(field)
-        if value is None:
-            if required:
-                self.fail(field, "missing")
-            return None
-        if not isinstance(value, str) or not value.strip():
-            self.fail(field, "must be non-empty text")
-            return None
-        value = " ".join(value.split())
-        if max_words is not None and len(value.split()) > max_words:
-            self.fail(field, f"{len(value.split())} words; keep it to {max_words} and offer the rest")
-        return value
 
-    def list(self, field: str, required: bool = True) -> list:
-        value = self.raw.get(field)
-        if value is None:
-            if required:
-                self.fail(field, "missing")
-            return []
-        if not isinstance(value, list) or not value:
-            self.fail(field, "must be a non-empty list")
-            return []
-        return value
+def content_fingerprint(directory: Path) -> str:
+    """A checksum of the YAML and of the code that reads it. (zlib's crc32: cheap at start-up,
+    and enough to tell an edited file from the compiled one; nothing here is a secret.)"""
+    checksum = 0
+    for path in [Path(__file__), Path(__file__).with_name("loader.py"), *sorted(directory.rglob("*.yaml"))]:
+        checksum = zlib.crc32(path.name.encode() + b"\0" + path.read_bytes(), checksum)
+    return f"{checksum:08x}"
 
-    def text_list(self, field: str, required: bool = True) -> tuple[str, ...]:
-        values = self.list(field, required)
-        if not all(isinstance(v, str) and v.strip() for v in values):
-            self.fail(field, "every item must be non-empty text")
-            return ()
-        return tuple(" ".join(v.split()) for v in values)
+
+_TYPES = {cls.__name__: cls for cls in (
+    Source, FollowUp, Topic, RoutineStep, Routine, ActionIntent, SlotSpec, QuestionIntent, BuiltinIntent,
+    RedFlag, LocaleFacts, Prompts, Content,
+)}

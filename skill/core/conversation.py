@@ -7,7 +7,7 @@ a call on `Conversation`, and `Reply` back into a response.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 from collections.abc import Mapping
 
 from .content import EMERGENCY, Content, RedFlag, Routine, Topic
@@ -19,14 +19,12 @@ from .speech import Pause, Speech
 OFFER_PAUSE = Pause(600)
 
 
-@dataclass(frozen=True)
-class Card:
+class Card(NamedTuple):
     title: str
     text: str
 
 
-@dataclass(frozen=True)
-class Screen:
+class Screen(NamedTuple):
     """What a device with a screen shows during a routine."""
 
     title: str
@@ -34,8 +32,7 @@ class Screen:
     steps: tuple[tuple[str, int | None], ...]  # the instructions being played, with holds
 
 
-@dataclass(frozen=True)
-class Reply:
+class Reply(NamedTuple):
     speech: Speech
     # Present exactly when the skill has asked something and keeps listening.
     reprompt: Speech | None = None
@@ -53,12 +50,15 @@ class Reply:
         return self.reprompt is None
 
     def next_state(self) -> SessionState:
+        # In a routine, "repeat" plays the part again from where the person is, so the
+        # (long) speech is not carried in the session; an offer to go back to it is.
+        remembered = self.routine is None or self.offer_resume
         return SessionState(
             offer_from=self.offer_from,
             offer_resume=self.offer_resume,
             routine=self.routine,
-            last_speech=self.speech,
-            last_reprompt=self.reprompt,
+            last_speech=self.speech if remembered else None,
+            last_reprompt=self.reprompt if remembered else None,
         )
 
 

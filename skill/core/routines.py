@@ -11,7 +11,7 @@ played, and whether it is paused (`Progress`). Nothing here knows about Alexa.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 from functools import lru_cache
 
 from .content import Prompts, Routine, RoutineStep
@@ -36,8 +36,7 @@ def number_words(n: int) -> str:
     return _TENS[tens * 10] + (f" {_NUMBER_WORDS[ones]}" if ones else "")
 
 
-@dataclass(frozen=True)
-class Move:
+class Move(NamedTuple):
     """One thing to do: a step, on one side, one repetition."""
 
     step: RoutineStep
@@ -46,8 +45,7 @@ class Move:
     rep: int  # from 1
 
 
-@dataclass(frozen=True)
-class Progress:
+class Progress(NamedTuple):
     """Where the person is in a routine; kept in session attributes between turns."""
 
     routine: str
@@ -80,6 +78,7 @@ def moves(routine: Routine) -> tuple[Move, ...]:
     )
 
 
+@lru_cache(maxsize=64)
 def hold_count(seconds: int, prompts: Prompts) -> Speech:
     """A hold of `seconds`, counted out: "Hold." ... "twenty more seconds" ... "five, four,
     three, two, one, and relax." Each pause is the time to the next word minus the time
@@ -133,6 +132,7 @@ def segment_moves(routine: Routine, index: int, prompts: Prompts) -> tuple[Move,
     return moves(routine)[first:end]
 
 
+@lru_cache(maxsize=256)  # a part is the same every time it is played
 def segment_speech(routine: Routine, index: int, prompts: Prompts) -> Speech:
     played = segment_moves(routine, index, prompts)
     return Speech.of(*(move_speech(move, prompts, opens_segment=n == 0) for n, move in enumerate(played)))

@@ -7,7 +7,7 @@ stale or forged, and a bad value is dropped rather than trusted.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 from collections.abc import Mapping
 
 from .routines import Progress
@@ -20,8 +20,7 @@ LAST_SPEECH = "last_speech"  # what "repeat" says again
 LAST_REPROMPT = "last_reprompt"
 
 
-@dataclass(frozen=True)
-class SessionState:
+class SessionState(NamedTuple):
     offer_from: str | None = None
     offer_resume: bool = False
     routine: Progress | None = None

@@ -10,8 +10,8 @@ attributes (for "repeat") without ever storing raw SSML that a forged request co
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ElementTree
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 from typing import Union
 from collections.abc import Iterable
 
@@ -34,22 +34,25 @@ class SpeechError(ValueError):
     """Speech that Alexa would refuse to say (too long, or an impossible pause)."""
 
 
-@dataclass(frozen=True)
-class Pause:
-    """A silence of `ms` milliseconds, rendered as <break> (never over 10 s)."""
-
+class _PauseFields(NamedTuple):
     ms: int
 
-    def __post_init__(self) -> None:
-        if not 0 < self.ms <= MAX_BREAK_MS:
-            raise SpeechError(f"a pause must be 1..{MAX_BREAK_MS} ms, not {self.ms}")
+
+class Pause(_PauseFields):
+    """A silence of `ms` milliseconds, rendered as <break> (never over 10 s)."""
+
+    __slots__ = ()
+
+    def __new__(cls, ms: int) -> Pause:
+        if not 0 < ms <= MAX_BREAK_MS:
+            raise SpeechError(f"a pause must be 1..{MAX_BREAK_MS} ms, not {ms}")
+        return super().__new__(cls, ms)
 
 
 Piece = Union[str, Pause]
 
 
-@dataclass(frozen=True)
-class Speech:
+class Speech(NamedTuple):
     """Immutable speech: text and pauses in the order they are said."""
 
     pieces: tuple[Piece, ...]
@@ -79,6 +82,7 @@ class Speech:
         """How long Alexa takes to say this: words at WORDS_PER_MINUTE, plus every pause."""
         return sum(p.ms / 1000 if isinstance(p, Pause) else spoken_seconds(p) for p in self.pieces)
 
+    @lru_cache(maxsize=256)  # noqa: B019 - speech is immutable, and routine parts repeat
     def ssml(self) -> str:
         """The SSML document Alexa will speak, escaped and within Alexa's limits."""
         body = []
@@ -122,9 +126,16 @@ class Speech:
         return speech
 
 
+def _parse(ssml: str):
+    # Imported here: only tools and tests read SSML back, never a request.
+    import xml.etree.ElementTree as ElementTree
+
+    return ElementTree.fromstring(ssml)
+
+
 def ssml_to_plain(ssml: str) -> str:
     """What a listener hears, as text: tags dropped, pauses of a second or more shown."""
-    root = ElementTree.fromstring(ssml)
+    root = _parse(ssml)
     words: list[str] = []
     for text, pause_ms in _walk(root):
         if text is not None:
@@ -141,7 +152,7 @@ def spoken_seconds(text: str) -> float:
 
 def estimated_seconds(ssml: str) -> float:
     """How long Alexa takes to say this SSML, at WORDS_PER_MINUTE plus every pause."""
-    root = ElementTree.fromstring(ssml)
+    root = _parse(ssml)
     words = 0
     pause_ms = 0
     for text, ms in _walk(root):
@@ -152,7 +163,7 @@ def estimated_seconds(ssml: str) -> float:
     return words * 60 / WORDS_PER_MINUTE + pause_ms / 1000
 
 
-def _walk(element: ElementTree.Element) -> Iterable[tuple[str | None, int]]:
+def _walk(element) -> Iterable[tuple[str | None, int]]:
     """Yield (text, 0) for spoken text and (None, ms) for each break, in document order."""
     if element.tag == "break":
         yield None, _break_ms(element)
@@ -167,7 +178,7 @@ def _walk(element: ElementTree.Element) -> Iterable[tuple[str | None, int]]:
 _STRENGTH_MS = {"none": 0, "x-weak": 0, "weak": 250, "medium": 500, "strong": 750, "x-strong": 1000}
 
 
-def _break_ms(element: ElementTree.Element) -> int:
+def _break_ms(element) -> int:
     time = element.get("time")
     if time is None:
         return _STRENGTH_MS.get(element.get("strength", "medium"), 500)

@@ -8,20 +8,21 @@ response builder.
 from __future__ import annotations
 
 import json
+from functools import cache
 from pathlib import Path
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_supported_interfaces
 from ask_sdk_model import Response
-from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 from ask_sdk_model.slu.entityresolution import StatusCode
 from ask_sdk_model.ui import SimpleCard
 
 from ..core.conversation import Reply, Screen
 from ..core.session import SessionState
 
-# Read once, when Lambda loads the module.
-ROUTINE_DOCUMENT = json.loads((Path(__file__).resolve().parents[1] / "apl" / "routine.json").read_text())
+@cache  # read once, the first time a screen needs it
+def routine_document() -> dict:
+    return json.loads((Path(__file__).resolve().parents[1] / "apl" / "routine.json").read_text())
 
 
 def intent_name(handler_input: HandlerInput) -> str | None:
@@ -71,8 +72,11 @@ def respond(handler_input: HandlerInput, reply: Reply) -> Response:
     if reply.card is not None:
         builder.set_card(SimpleCard(title=reply.card.title, content=reply.card.text))
     if reply.screen is not None and _supports_apl(handler_input):
+        # Imported here: the APL models take milliseconds to import, and most devices have no screen.
+        from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
+
         builder.add_directive(
-            RenderDocumentDirective(token="routine", document=ROUTINE_DOCUMENT, datasources=_datasources(reply.screen))
+            RenderDocumentDirective(token="routine", document=routine_document(), datasources=_datasources(reply.screen))
         )
     builder.set_should_end_session(reply.ends_session)
     if handler_input.request_envelope.session is not None:
