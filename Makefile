@@ -9,7 +9,7 @@ LAMBDA_PLATFORM := --platform manylinux2014_aarch64 --implementation cp --python
 # The runtime dependencies, read from pyproject.toml so they are written down once.
 RUNTIME_DEPENDENCIES = $(shell $(PYTHON) -c "import tomllib; print(' '.join(repr(d) for d in tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))")
 # Maintainer tools that live in the package but never run on Lambda.
-NOT_ON_LAMBDA := __main__.py audio.py bench.py model_check.py interaction_model.py skill_package.py verify.py web.py simulator
+NOT_ON_LAMBDA := __main__.py audio.py bench.py load.py model_check.py interaction_model.py skill_package.py verify.py web.py simulator
 
 build-CrampCoachFunction:
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check --no-compile $(LAMBDA_PLATFORM) --target "$(ARTIFACTS_DIR)" $(RUNTIME_DEPENDENCIES)

@@ -4,6 +4,7 @@
   routine        play a guided routine from start to end, as text or as sound (--wav)
   serve          the self-hosted endpoint: Flask at POST /, verifying Alexa's signatures
   bench          cold start, warm latency, memory and package size against a bare ask-sdk-core skill
+  load           put a served endpoint (serve --no-verify) under load, bad requests interleaved
   build-models   regenerate interaction_models/ from content/ (--check: only compare)
   check-models   check interaction models against Alexa's build rules
   compile-content  validate content/ and save it for a fast start-up (the Lambda build runs it)
@@ -73,6 +74,11 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--rounds", type=int, default=15, help="cold starts per skill (default 15)")
     bench.add_argument("--warm-rounds", type=int, default=300, help="warm requests per type (default 300)")
 
+    load = commands.add_parser("load", help="put a served endpoint under load from this process")
+    load.add_argument("url", help="e.g. http://127.0.0.1:5000/ (serve --no-verify)")
+    load.add_argument("--requests", type=int, default=2000)
+    load.add_argument("--concurrency", type=int, default=16)
+
     package = commands.add_parser("build-package", help="write skill-package/ for `ask deploy`")
     package.add_argument("--endpoint", default=os.environ.get("CRAMP_COACH_ENDPOINT"), help="the Lambda function's ARN")
     package.add_argument("--privacy-url", default=os.environ.get("CRAMP_COACH_PRIVACY_URL"))
@@ -111,6 +117,10 @@ def main(argv: list[str] | None = None) -> int:
             from .bench import main as bench
 
             return bench(args.rounds, args.warm_rounds)
+        if args.command == "load":
+            from .load import main as load
+
+            return load(args.url, args.requests, args.concurrency)
         if args.command == "serve":
             return _serve(args)
         if args.command == "build-package":

@@ -7,6 +7,9 @@ skill cannot tell which door a request came through.
 from __future__ import annotations
 
 import json
+import logging
+import re
+import time
 
 from ask_sdk_core.exceptions import SerializationException
 from ask_sdk_core.skill import CustomSkill
@@ -24,7 +27,7 @@ from .handlers.builtins import (
     YesHandler,
 )
 from .handlers.launch import LaunchHandler
-from .handlers.lifecycle import CatchAllExceptionHandler, QuietRequestHandler
+from .handlers.lifecycle import REQUEST_FAILED, CatchAllExceptionHandler, QuietRequestHandler
 from .handlers.questions import QuestionHandler
 from .handlers.routines import (
     ListRoutinesHandler,
@@ -45,6 +48,9 @@ BUILT_IN_INTENTS = frozenset(
         "AMAZON.StartOverIntent",
     }
 )
+
+
+REQUEST_LOG = logging.getLogger("cramp_coach.requests")
 
 
 class InvalidRequestError(ValueError):
@@ -80,12 +86,58 @@ def build_skill(content: Content | None = None, skill_id: str | None = None) -> 
 
 
 def handle_event(skill: CustomSkill, event: object, context: object = None) -> dict:
-    """Run one request envelope (as parsed JSON) through the skill; return the response JSON."""
-    if not isinstance(event, dict) or not isinstance(event.get("request"), dict):
-        raise InvalidRequestError("not an Alexa request envelope: no 'request' object")
+    """Run one request envelope (as parsed JSON) through the skill; return the response JSON.
+
+    Each request is logged as one JSON line: its type, intent and locale, how long it
+    took and how it ended. Never what the person said: no slot values, no words.
+    """
+    start = time.perf_counter()
+    failed = REQUEST_FAILED.set(False)
+    outcome = "crashed"
     try:
-        envelope = skill.serializer.deserialize(payload=json.dumps(event), obj_type=RequestEnvelope)
-    except (SerializationException, TypeError, ValueError) as error:
-        raise InvalidRequestError("not a valid Alexa request envelope") from error
-    response = skill.invoke(request_envelope=envelope, context=context)
-    return skill.serializer.serialize(response)
+        if not isinstance(event, dict) or not isinstance(event.get("request"), dict):
+            outcome = "rejected"
+            raise InvalidRequestError("not an Alexa request envelope: no 'request' object")
+        try:
+            envelope = skill.serializer.deserialize(payload=json.dumps(event), obj_type=RequestEnvelope)
+        except (SerializationException, TypeError, ValueError) as error:
+            outcome = "rejected"
+            raise InvalidRequestError("not a valid Alexa request envelope") from error
+        body = skill.serializer.serialize(skill.invoke(request_envelope=envelope, context=context))
+        response = body.get("response") or {}
+        if REQUEST_FAILED.get():
+            outcome = "error"
+        elif not response.get("outputSpeech"):
+            outcome = "silent"
+        else:
+            outcome = "listening" if response.get("shouldEndSession") is False else "ended"
+        return body
+    finally:
+        REQUEST_FAILED.reset(failed)
+        _log_request(event, outcome, start)
+
+
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.]{0,79}")
+_LOCALE = re.compile(r"[a-z]{2}-[A-Z]{2}")
+
+
+def _log_request(event: object, outcome: str, start: float) -> None:
+    if not REQUEST_LOG.isEnabledFor(logging.INFO):
+        return
+    request = event.get("request") if isinstance(event, dict) else None
+    request = request if isinstance(request, dict) else {}
+    intent = request.get("intent") if isinstance(request.get("intent"), dict) else {}
+
+    def safe(value: object, pattern: re.Pattern) -> str | None:
+        # Names and codes only: anything else in these fields could be someone's words.
+        if value is None:
+            return None
+        return value if isinstance(value, str) and pattern.fullmatch(value) else "other"
+
+    REQUEST_LOG.info(json.dumps({
+        "type": safe(request.get("type"), _NAME),
+        "intent": safe(intent.get("name"), _NAME),
+        "locale": safe(request.get("locale"), _LOCALE),
+        "latency_ms": round((time.perf_counter() - start) * 1000, 2),
+        "outcome": outcome,
+    }))

@@ -50,13 +50,14 @@ lambda_handler = builder.lambda_handler()
 
 # Run in a fresh interpreter: import a skill's Lambda module, answer one LaunchRequest,
 # print the peak memory (KB). The first line stands in for the Lambda Python runtime,
-# which has json and logging loaded before it imports the handler's module.
+# which has json and logging loaded before it imports the handler's module. (VmHWM, not
+# ru_maxrss: the latter keeps the parent's size from before exec.)
 COLD = """
-import json, logging, resource, sys
+import json, logging, sys
 sys.path.insert(0, sys.argv[1])
 from {module} import lambda_handler
 lambda_handler(json.load(open(sys.argv[2])), None)
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM:")))
 """
 
 # Run in one interpreter per skill: every request type, timed in turn (microseconds).

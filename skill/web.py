@@ -37,6 +37,9 @@ def create_app(skill, skill_id: str | None = None, verifier: Verifier | None = N
 
     @app.post("/")
     def alexa() -> Response:
+        if request.mimetype != "application/json":
+            log.warning("rejected: content type %s", request.mimetype[:40] or "none")
+            return _json(415, {"error": "unsupported media type"})
         body = request.get_data(cache=False)  # the exact bytes Alexa signed
         try:
             envelope = json.loads(body)

@@ -104,3 +104,15 @@ def test_every_offer_is_a_short_question(content):
     for topic in content.topics.values():
         if topic.follow_up is not None:
             assert topic.follow_up.prompt.endswith("?") and len(topic.follow_up.prompt.split()) <= 12, topic.id
+
+
+def test_every_first_spoken_part_is_under_fifty_words(content):
+    from skill.core.conversation import Conversation
+
+    conversation = Conversation(content)
+    first_parts = [(where, text) for where, text in spoken_lines(content) if ".follow_up." not in where]
+    first_parts += [(f"{f.id} answer", conversation.red_flag(f, "en-US").speech.plain()) for f in content.red_flags.values()]
+    first_parts += [("welcome", conversation.welcome().speech.plain()), ("help", conversation.help().speech.plain())]
+    counts = sorted(((len(text.split()), where) for where, text in first_parts), reverse=True)
+    worst = "\n".join(f"  {n} words  {where}" for n, where in counts[:8])
+    assert counts[0][0] < 50, f"the longest first spoken parts:\n{worst}"

@@ -42,7 +42,7 @@ def assert_call_now(turn, locale: str) -> None:
     text = said(turn)
     first = sentences(text)[:2]
     assert first == ["This could be an emergency", f"Call {NUMBERS[locale]} now, or your local emergency number"], text
-    assert "can't call anyone for you" in text
+    assert "can't call for you" in text
     response = turn.response["response"]
     assert response["shouldEndSession"] is True
     assert response["card"]["title"] == f"Call {NUMBERS[locale].replace(' ', '')} now"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from contextvars import ContextVar
 
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -12,6 +13,8 @@ from ..core.conversation import Conversation
 from .adapter import respond, silent
 
 log = logging.getLogger(__name__)
+# Set when this handler answered, so the request's log line says "error".
+REQUEST_FAILED: ContextVar[bool] = ContextVar("request_failed", default=False)
 
 
 def _speech_allowed(handler_input: HandlerInput) -> bool:
@@ -62,6 +65,7 @@ class CatchAllExceptionHandler(AbstractExceptionHandler):
         frames = traceback.extract_tb(exception.__traceback__)
         where = " <- ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} {f.name}" for f in reversed(frames))
         log.error("request failed: %s at %s", type(exception).__name__, where or "unknown")
+        REQUEST_FAILED.set(True)
         if not _speech_allowed(handler_input):
             return silent(handler_input)
         return respond(handler_input, self.conversation.error())
