@@ -102,17 +102,22 @@ def test_held_out_utterances_reach_the_right_answer(content, resolver, path, cap
     assert score.accuracy >= 0.85, f"{score.accuracy:.1%}; misses:\n{misses}"
 
 
-def test_the_labelled_set_every_red_flag_reaches_the_emergency_answer(content, resolver):
-    """tests/data/labelled_resolutions.yaml: intent and slot ids a careful person expects.
-    Every red flag in it must reach the emergency answer; the accuracy figures are printed
-    and held to the level the README reports, so a change that loses ground fails."""
+# (file, intent, answer, slots): the level each set is at, which a change must not lose.
+LABELLED = [("labelled_resolutions.yaml", 0.82, 0.89, 0.93), ("labelled_resolutions_2.yaml", 0.79, 0.83, 0.94)]
+
+
+@pytest.mark.parametrize("name, intent, answer, slots", LABELLED, ids=[row[0] for row in LABELLED])
+def test_the_labelled_sets_every_red_flag_reaches_the_emergency_answer(content, resolver, name, intent, answer, slots):
+    """tests/data/labelled_resolutions*.yaml: intent and slot ids a careful person expects.
+    Every red flag in them must reach the emergency answer; the accuracy figures are
+    printed and held to the level the README reports, so a change that loses ground fails."""
     from skill.simulator.accuracy import score_resolutions
 
-    score = score_resolutions(content, resolver, DATA / "labelled_resolutions.yaml")
+    score = score_resolutions(content, resolver, DATA / name)
     print(
-        f"\n  labelled_resolutions.yaml: intent {score.intent_accuracy:.1%}, answer {score.answer_accuracy:.1%}, "
+        f"\n  {name}: intent {score.intent_accuracy:.1%}, answer {score.answer_accuracy:.1%}, "
         f"slots {score.slot_accuracy:.1%} of {score.total}"
     )
     assert score.total >= 150
-    assert score.emergencies >= 30 and score.emergencies_missed == ()
-    assert score.intent_accuracy >= 0.74 and score.answer_accuracy >= 0.84 and score.slot_accuracy >= 0.90
+    assert score.emergencies >= 20 and score.emergencies_missed == ()
+    assert score.intent_accuracy >= intent and score.answer_accuracy >= answer and score.slot_accuracy >= slots

@@ -429,14 +429,15 @@ class Resolver:
         return sorted(found, key=lambda e: (e.words, -(e.end - e.start)), reverse=True)
 
     def _match_similar(self, utterance: str) -> tuple[Resolution | None, Resolution | None]:
-        """The most similar sample's resolution, and the most similar one that holds at
-        least one value heard in the text."""
+        """The most similar sample's resolution, and, among those that hold values heard in
+        the text, the one holding the most of them (by words), then the most similar."""
         words = utterance.split()
         stems = [stem(w) for w in words]
         entities = self._spot_entities(words)
         on_topic = bool(entities) or any(s in self._topic_words for s in stems)
         best: Resolution | None = None
         best_holding: Resolution | None = None
+        holding_key = (0, 0.0)
         text_features: dict[tuple[_Entity, ...], tuple[set[str], float]] = {}
         for sample, (vector, sample_total) in zip(self.samples, self._sample_vectors):
             if not sample.comparable_to(len(words), on_topic):
@@ -456,7 +457,9 @@ class Resolver:
             precision = covered / text_total
             beta2 = _RECALL_BETA**2
             score = (1 + beta2) * precision * recall / (beta2 * precision + recall)
-            if best is None or score > best.score or (chosen and (best_holding is None or score > best_holding.score)):
+            # The holding candidate that holds the most of what was heard, then the closest.
+            held = (sum(e.words for e in chosen.values()), score)
+            if best is None or score > best.score or (chosen and (best_holding is None or held > holding_key)):
                 filled = {
                     name: SlotValue(name, e.type, " ".join(words[e.start:e.end]), e.id, e.canonical)
                     for name, e in chosen.items()
@@ -464,8 +467,8 @@ class Resolver:
                 resolution = Resolution(sample.intent, self._complete(sample.intent, filled), score, "similar")
                 if best is None or score > best.score:
                     best = resolution
-                if chosen and (best_holding is None or score > best_holding.score):
-                    best_holding = resolution
+                if chosen and (best_holding is None or held > holding_key):
+                    best_holding, holding_key = resolution, held
         return best, best_holding
 
     def _assign(self, intent: str, in_sample: list[str], entities: list[_Entity]) -> dict[str, _Entity]:
