@@ -1,5 +1,13 @@
 from __future__ import annotations
 
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
 import pytest
 
 from response_checks import assert_valid_response
@@ -32,3 +40,49 @@ class CheckedDialog:
 @pytest.fixture
 def dialog() -> CheckedDialog:
     return CheckedDialog()
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def npm_package(directory: Path, module: str) -> Path:
+    """A Node.js tool the tests drive (an independent client), installed from its lock file
+    the first time. Node.js and npm are part of the machine the tests run on."""
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        pytest.fail(f"Node.js and npm are needed for {module}")
+    if not (directory / "node_modules" / module).is_dir():
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=directory, check=True, capture_output=True, timeout=300)
+    return directory
+
+
+@pytest.fixture
+def serve():
+    """Start `python -m skill serve` with the given options on a free port; yields a
+    function that returns its URL. Every server started is stopped afterwards."""
+    started = []
+
+    def start(*args: str) -> str:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        # The server's log goes to a file: a pipe nobody reads would fill up and stall it.
+        log = tempfile.TemporaryFile(mode="w+")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "skill", "serve", "--port", str(port), *args],
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, text=True,
+        )
+        started.append((process, log))
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+                return f"http://127.0.0.1:{port}/"
+            except OSError:
+                time.sleep(0.1)
+        log.seek(0)
+        raise AssertionError(log.read() if process.poll() is not None else "server did not start")
+
+    yield start
+    for process, log in started:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from conftest import npm_package
 from skill.core.content import load_content
 from skill.simulator.nlu import Resolver, normalize
 from skill.skill_package import PackageError, build_manifest, write_package
@@ -166,37 +164,6 @@ def test_build_package_without_configuration_says_what_is_missing():
 # -- the self-hosted endpoint, served for real
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def serve():
-    started = []
-
-    def start(*args: str) -> str:
-        port = free_port()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "skill", "serve", "--port", str(port), *args],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        )
-        started.append(process)
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-                return f"http://127.0.0.1:{port}/"
-            except OSError:
-                time.sleep(0.1)
-        raise AssertionError(process.stdout.read() if process.poll() is not None else "server did not start")
-
-    yield start
-    for process in started:
-        process.terminate()
-        process.wait(timeout=10)
-
-
 def post_json(url: str, body: bytes) -> int:
     request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
     try:
@@ -223,11 +190,7 @@ VIRTUAL_ALEXA = Path(__file__).parent / "virtual_alexa"
 
 @pytest.fixture(scope="module")
 def virtual_alexa():
-    if shutil.which("node") is None or shutil.which("npm") is None:
-        pytest.fail("Node.js and npm are needed to drive the endpoint with virtual-alexa")
-    if not (VIRTUAL_ALEXA / "node_modules" / "virtual-alexa").is_dir():
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=VIRTUAL_ALEXA, check=True, capture_output=True, timeout=300)
-    return VIRTUAL_ALEXA
+    return npm_package(VIRTUAL_ALEXA, "virtual-alexa")
 
 
 def test_with_no_verify_virtual_alexa_talks_to_the_skill(serve, virtual_alexa):

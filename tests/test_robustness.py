@@ -9,13 +9,10 @@ from __future__ import annotations
 import copy
 import json
 import logging
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from response_checks import assert_valid_response
@@ -156,32 +153,8 @@ def test_a_failure_is_logged_as_an_error_without_the_words(monkeypatch, caplog):
 # -- the endpoint under load, from another process
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def endpoint():
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "skill", "serve", "--no-verify", "--port", str(port)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}/", server
-    server.terminate()
-    server.wait(timeout=10)
-
-
-def test_the_endpoint_under_load_answers_every_good_request_and_refuses_every_bad_one(endpoint):
-    url, server = endpoint
+def test_the_endpoint_under_load_answers_every_good_request_and_refuses_every_bad_one(serve):
+    url = serve("--no-verify")
     result = subprocess.run(
         [sys.executable, "-m", "skill", "load", url, "--requests", "2000", "--concurrency", "16"],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
@@ -193,4 +166,8 @@ def test_the_endpoint_under_load_answers_every_good_request_and_refuses_every_ba
     assert figures["good"] == 1800
     assert {k.rsplit(" ", 1)[0] for k in figures["statuses"]} == {
         "good", "malformed JSON", "wrong content type", "empty body", "oversized body"}
-    assert server.poll() is None  # still serving
+    after = subprocess.run(  # still serving
+        [sys.executable, "-m", "skill", "load", url, "--requests", "9", "--concurrency", "1"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )
+    assert after.returncode == 0 and json.loads(after.stdout)["good"] == 9

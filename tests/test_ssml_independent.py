@@ -7,12 +7,12 @@ the first time (Node.js and npm are needed, as on CI).
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from conftest import npm_package
 from skill.core.conversation import Conversation
 from skill.core.session import SessionState
 
@@ -21,10 +21,7 @@ CHECKER = Path(__file__).parent / "ssml_checker"
 
 @pytest.fixture(scope="module")
 def ssml_checker():
-    if shutil.which("node") is None or shutil.which("npm") is None:
-        pytest.skip("Node.js and npm are not installed; the independent SSML checker needs them")
-    if not (CHECKER / "node_modules" / "ssml-check-core").is_dir():
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=CHECKER, check=True, capture_output=True, timeout=300)
+    npm_package(CHECKER, "ssml-check-core")
 
     def check(documents: list[str]) -> list[dict]:
         result = subprocess.run(
