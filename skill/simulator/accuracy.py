@@ -38,21 +38,21 @@ class Score:
         return (self.total - len(self.misses)) / self.total if self.total else 0.0
 
 
-# Outside a routine, "I'm done" is answered as "stop" is.
-_SAME_ANSWER = {"DoneIntent": "AMAZON.StopIntent"}
-
-
 def answer_of(content: Content, resolver: Resolver, text: str) -> str:
     """The topic id the skill would answer with, the built-in intent's name, or
     "routine:ID" for a guided routine started by name."""
     resolution = resolver.resolve(text)
-    slot_ids = {s.name: s.id for s in resolution.slots}
-    topic = content.topic_for(resolution.intent, slot_ids)
+    return _topic_answer(content, resolution.intent, {s.name: s.id for s in resolution.slots})
+
+
+def _topic_answer(content: Content, intent: str, slot_ids: dict) -> str:
+    topic = content.topic_for(intent, slot_ids)
     if topic is not None:
         return topic.id
-    if resolution.intent == "RoutineIntent" and slot_ids.get("routine") in content.routines:
+    if intent == "RoutineIntent" and slot_ids.get("routine") in content.routines:
         return f"routine:{slot_ids['routine']}"
-    return _SAME_ANSWER.get(resolution.intent, resolution.intent)
+    # Outside a routine, "I'm done" is answered as "stop" is.
+    return "AMAZON.StopIntent" if intent == "DoneIntent" else intent
 
 
 def same_answer(content: Content, expected: str, got: str) -> bool:
@@ -169,14 +169,12 @@ def score_resolutions(content: Content, resolver: Resolver, path: Path) -> Resol
 
 def _answer(content: Content, intent: str, slot_ids: dict) -> str:
     """What the skill says for an intent and its slots, named: a red flag, a topic, a
-    routine, or the intent's own answer."""
+    routine, or the intent's own answer (skip as next, cancel as stop)."""
     flag = content.reported_flag(intent, slot_ids) or content.asked_about_flag(intent, slot_ids)
     if flag is not None:
         return f"flag:{flag.id}" if flag.urgency != EMERGENCY else "emergency"
-    topic = content.topic_for(intent, slot_ids)
-    if topic is not None:
-        return f"routine:{topic.routine}" if topic.routine else topic.id
-    if intent == "RoutineIntent" and slot_ids.get("routine") in content.routines:
-        return f"routine:{slot_ids['routine']}"
-    return {"SkipIntent": "AMAZON.NextIntent", "DoneIntent": "AMAZON.StopIntent",
-            "AMAZON.CancelIntent": "AMAZON.StopIntent"}.get(intent, intent)
+    answer = _topic_answer(content, intent, slot_ids)
+    topic = content.topics.get(answer)
+    if topic is not None and topic.routine:
+        return f"routine:{topic.routine}"
+    return {"SkipIntent": "AMAZON.NextIntent", "AMAZON.CancelIntent": "AMAZON.StopIntent"}.get(answer, answer)
