@@ -238,12 +238,11 @@ def _write_wav(path: Path, parts: list[bytes]) -> None:
 
 
 def _accuracy(args: argparse.Namespace) -> int:
-    import json
     from pathlib import Path
 
     from .interaction_model import model_path
     from .simulator.accuracy import score_file, score_red_flags, score_resolutions
-    from .simulator.nlu import Resolver
+    from .simulator.nlu import resolver_for
 
     data = Path(__file__).resolve().parents[1] / "tests" / "data"
     files = [Path(f) for f in args.files] or [
@@ -254,7 +253,7 @@ def _accuracy(args: argparse.Namespace) -> int:
         print("python -m skill accuracy: no labelled files given or found", file=sys.stderr)
         return 2
     content = load_content()
-    resolver = Resolver(json.loads(model_path(args.locale).read_text(encoding="utf-8")))
+    resolver = resolver_for(model_path(args.locale))
     right = total = 0
     for path in files:
         if path.name.startswith("labelled_resolutions"):

@@ -64,7 +64,7 @@ def test_every_declared_slot_is_present_even_when_empty(resolver):
 
 def test_a_paraphrase_is_matched_by_similarity_with_its_slot_spotted(resolver):
     result = resolver.resolve("ugh the arch of my foot has locked up again")
-    assert (result.intent, result.method) == ("CrampNowIntent", "similar")
+    assert (result.intent, result.method) == ("CrampNowIntent", "learned")
     assert result.slots[0].id == "now_foot"
 
 

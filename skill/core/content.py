@@ -23,6 +23,8 @@ DEFAULT_CONTENT_DIR = Path(
 SYMPTOM_TYPE = "Symptom"
 # The slot type whose values are the guided routines (content/routines.yaml).
 ROUTINE_TYPE = "Routine"
+# The slot type of the catch-all "tell me about {topic}": every topic's name.
+TOPIC_TYPE = "Topic"
 
 
 # --------------------------------------------------------------------------- errors

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from ..core.speech import ssml_to_plain
 from ..interaction_model import MODELS_DIR, model_path
 from .envelopes import LOCAL_SKILL_ID, Session, intent_request, launch_request, session_ended_request
-from .nlu import Resolution, Resolver, normalize
+from .nlu import Resolution, Resolver, normalize, resolver_for
 from .replay import QUIT, write_replay
 
 Handler = Callable[[dict, object], dict]
@@ -78,7 +78,7 @@ class Dialog:
         if not path.exists():
             available = ", ".join(sorted(p.stem for p in models_dir.glob("*.json"))) or "none"
             raise LookupError(f"no interaction model for {locale} (available: {available})")
-        resolver = Resolver(json.loads(path.read_text(encoding="utf-8")))
+        resolver = resolver_for(path)
         from ..lambda_function import lambda_handler  # reads and validates the content
 
         skill_id = skill_id or os.environ.get("SKILL_ID") or LOCAL_SKILL_ID

@@ -7,40 +7,47 @@ How it decides, in order:
 2. Exact: every sample is a pattern with its {slots} as wildcards. A full match whose
    custom slots all resolve to a value or synonym wins; among several, the sample with
    the most literal words. Values resolve to ids as Alexa's entity resolution does
-   (ER_SUCCESS_MATCH, or ER_SUCCESS_NO_MATCH for a word not in the slot type).
-   If the only full match has a value unknown to its slot type, it is kept as a candidate
-   scored by the share of literal words, provided they include a real word.
-3. Similar: otherwise, slot values are spotted anywhere in the text, and the text is
-   compared with every sample as a set of word stems and word pairs, weighted so rare,
-   telling words count more than "i" or "cramp" (inverse document frequency over the
-   samples). The score is the F-measure of how much of the sample the text covers and
-   how much of the text the sample covers. The best intent wins if it scores at least
-   THRESHOLD and shares a real word or slot value with the sample (not just "what is").
-4. Otherwise AMAZON.FallbackIntent.
+   (ER_SUCCESS_MATCH, or ER_SUCCESS_NO_MATCH for words not in the slot type).
+3. Learned: otherwise a classifier trained on the model's samples picks the intent, as
+   Alexa's own model is trained on them (classifier.py: logistic regression). It reads
+   word stems, and word pairs in which every slot value heard is replaced by its type
+   ("why do my <BodyPart> cramp <Situation>"). Out-of-domain requests are a class of their
+   own, learned from AMAZON.FallbackIntent's samples. When symptoms are heard, only intents
+   with room for them in their slots are candidates, so a red flag is never dropped.
+4. The values heard then fill the chosen intent's slots, placed as in its sample most like
+   the text ("what are the signs of a stroke" puts the stroke in {sign}, not {symptom}).
 
-The weights and THRESHOLD were chosen on held-out utterances (tests/data/heldout_*.yaml)
-written by people who never saw the samples; `python -m skill accuracy` measures them.
+Slot values are spotted anywhere in the text: a value made only of content words ("pale
+foot") in any order, one with grammar in it ("can't breathe") in order with a few words
+between, and neither when negated ("no chest pain", "my breathing is fine").
 
-Built-in intents are matched on their usual phrases (builtin_phrases.py) plus any samples
-the model adds. This approximates Alexa's statistical model; it has no speech recognition
-errors, no dialog management, and never learns from traffic.
+Built-in intents are learned from their usual phrases (builtin_phrases.py) plus any samples
+the model adds. How well it does is measured on labelled utterances nobody tuned it for
+(`python -m skill accuracy`). It has no speech recognition errors, no dialog management,
+and never learns from traffic.
 """
 
 from __future__ import annotations
 
+import json
 import math
+import random
 import re
 from itertools import pairwise
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from pathlib import Path
 from collections.abc import Iterable
 
+from ..core.content import SYMPTOM_TYPE, TOPIC_TYPE
 from .builtin_phrases import BUILTIN_PHRASES
+from .classifier import Classifier, Example, trained_classifier
 
 FALLBACK = "AMAZON.FallbackIntent"
-THRESHOLD = 0.4
-HOLDING_THRESHOLD = 0.2  # for a sample that holds a value heard in the text
 MATCH, NO_MATCH = "ER_SUCCESS_MATCH", "ER_SUCCESS_NO_MATCH"
+# How many ways each sample with slots is filled with values to learn from.
+FILLS = 2
 
 _FILLERS = {"um", "umm", "uh", "uhh", "er", "erm", "hmm", "ow", "oww", "owww", "ouch",
             "argh", "ah", "oh", "alexa", "hey", "please"}
@@ -57,9 +64,6 @@ _LIGHT_WEIGHT = 0.35
 _UNSEEN_WEIGHT = 1.5  # a word no sample uses: what people add tells against a sample
 _PAIR_SCALE = 0.3  # word pairs carry order ("why do i get") but less than the words
 _SLOT_SCALE = 2.5  # a recognised slot value is strong evidence for intents that take it
-# How much more covering the sample counts than covering every word said: people add
-# words a sample never has ("so", "like", "at three in the morning"), so recall leads.
-_RECALL_BETA = 1.0
 _NEGATORS_BEFORE = {"no", "not", "without"}
 _NEGATORS_AFTER = {"fine", "normal", "okay", "alright"}
 # More words that only make sense in their place in a phrase ("won't let up").
@@ -183,7 +187,7 @@ class Resolution:
     intent: str
     slots: tuple[SlotValue, ...]
     score: float
-    method: str  # "sample", "similar" or "fallback"
+    method: str  # "sample", "learned" or "fallback"
 
 
 # --------------------------------------------------------------------------- the model
@@ -203,9 +207,11 @@ class _SlotType:
     def __init__(self, name: str, values: Iterable[dict]):
         self.name = name
         self.by_words: dict[tuple[str, ...], tuple[str, str]] = {}
+        self.phrases: list[str] = []  # every value and synonym, normalised
         for value in values:
             canonical = value["name"]["value"]
             for phrase in [canonical, *value["name"].get("synonyms", [])]:
+                self.phrases.append(normalize(phrase))
                 words = tuple(stem(w) for w in normalize(phrase).split())
                 self.by_words.setdefault(words, (value.get("id") or canonical, canonical))
                 # "a stationary bike" is also heard as "the stationary bike", "my stationary bike".
@@ -214,12 +220,14 @@ class _SlotType:
                     self.by_words.setdefault(words, (value.get("id") or canonical, canonical))
         # For spotting values inside longer sentences: each value's words without
         # determiners ("pain in my chest" = "pain in the chest" = "pain in chest"),
-        # indexed by each of its words, longest first.
-        self.by_any_word: dict[str, list[tuple[tuple[str, ...], tuple[str, str]]]] = {}
+        # indexed by each of its words, longest first, with whether it may be heard in any
+        # order (content words only).
+        self.by_any_word: dict[str, list[tuple[tuple[str, ...], frozenset[str], bool, tuple[str, str]]]] = {}
         for words, found in self.by_words.items():
             core = tuple(w for w in words if w not in _DETERMINER_STEMS)
+            any_order = all(w not in _FUNCTION_STEMS for w in core)
             for word in set(core):
-                self.by_any_word.setdefault(word, []).append((core, found))
+                self.by_any_word.setdefault(word, []).append((core, frozenset(core), any_order, found))
         for candidates in self.by_any_word.values():
             candidates.sort(key=lambda candidate: len(candidate[0]), reverse=True)
 
@@ -233,10 +241,13 @@ class _SlotType:
         on both sides.
         """
         kept = [(index, s) for index, s in enumerate(stems) if s not in _DETERMINER_STEMS]
+        said = {s for _, s in kept}
         found = []
         for k, (start, word) in enumerate(kept):
-            for core, (value_id, canonical) in self.by_any_word.get(word, ()):
-                if all(w not in _FUNCTION_STEMS for w in core):
+            for core, words, any_order, (value_id, canonical) in self.by_any_word.get(word, ()):
+                if not words <= said:
+                    end = None  # a word of the value is not said at all
+                elif any_order:
                     end = _bag_end(core, kept, k)
                 elif core[0] == word and not _negated(kept, k):
                     end = _in_order_end(core, kept, k)
@@ -266,19 +277,17 @@ class _Sample:
     parts: list[tuple[str, str]]  # ("word", w) or ("slot", slot name)
     pattern: re.Pattern
     literal_words: int
-    builtin: bool  # one of Alexa's built-in intents
 
-    def comparable_to(self, word_count: int, on_topic: bool) -> bool:
-        """Whether the similarity stage may consider this sample for this text.
 
-        A sample that is only a slot ("{topic}") says nothing about wording. A built-in
-        phrase ("help", "go away") must not claim a longer sentence that merely contains
-        it, nor one that speaks of the skill's own subject ("cramp help"): Alexa matches
-        built-ins on short, whole utterances.
-        """
-        if self.literal_words == 0:
-            return False
-        return not self.builtin or (word_count <= len(self.parts) + 2 and not on_topic)
+def resolver_for(path: Path) -> Resolver:
+    """The resolver for a model file. It keeps nothing between utterances, so every dialog
+    on the same model shares one, and its samples are compiled once."""
+    return _resolver_for_text(path.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=4)
+def _resolver_for_text(text: str) -> Resolver:
+    return Resolver(json.loads(text))
 
 
 class Resolver:
@@ -297,7 +306,18 @@ class Resolver:
                 self.samples.append(self._compile(name, phrase))
         self._weights = self._feature_weights()
         self._sample_vectors = [self._sample_vector(s) for s in self.samples]
-        self._topic_words = self._subject_vocabulary()
+        self._samples_by_word = self._index_by_rarest_word()
+        # How many symptoms each intent can carry: a sign heard is never dropped for want
+        # of a slot.
+        self._symptom_slots = {
+            name: list(slots.values()).count(SYMPTOM_TYPE) for name, slots in self.intent_slots.items()
+        }
+        self._language = language
+
+    @cached_property
+    def classifier(self) -> Classifier:
+        """Trained on first use, so tools that only read the samples don't wait for it."""
+        return trained_classifier(self._language, self._training_examples)
 
     def _compile(self, intent: str, sample: str) -> _Sample:
         parts: list[tuple[str, str]] = []
@@ -310,25 +330,54 @@ class Resolver:
             re.escape(v) if kind == "word" else f"(?P<s{i}>.+?)" for i, (kind, v) in enumerate(parts)
         )
         literal = sum(1 for kind, _ in parts if kind == "word")
-        return _Sample(intent, parts, re.compile(f"^{regex}$"), literal, intent.startswith("AMAZON."))
+        return _Sample(intent, parts, re.compile(f"^{regex}$"), literal)
 
-    def _subject_vocabulary(self) -> set[str]:
-        """Word stems of the skill's own questions and slot values that no built-in uses."""
-        words: set[str] = set()
+    # -- what the classifier learns from
+
+    def _training_examples(self) -> list[Example]:
+        """Every sample, its slots filled with values of their types (FILLS different ways,
+        sharing one sample's weight), described as an utterance would be."""
+        choose = random.Random(0).choice
+        examples = []
         for sample in self.samples:
-            if not sample.builtin:
-                words.update(stem(v) for kind, v in sample.parts if kind == "word")
-        for slot_type in self.types.values():
-            for value in slot_type.by_words:
-                words.update(value)
-        for sample in self.samples:
-            if sample.builtin:
-                words.difference_update(stem(v) for kind, v in sample.parts if kind == "word")
-        return words - _LIGHT_STEMS - _QUESTION_STEMS
+            has_slots = any(kind == "slot" for kind, _ in sample.parts)
+            fills = FILLS if has_slots else 1
+            for _ in range(fills):
+                words: list[str] = []
+                for kind, value in sample.parts:
+                    if kind == "word":
+                        words.append(value)
+                    else:
+                        slot_type = self.types.get(self.intent_slots[sample.intent].get(value, ""))
+                        phrases = slot_type.phrases if slot_type else []
+                        words.extend(choose(phrases).split() if phrases else [value])
+                examples.append(Example(self._features(words), sample.intent, 1 / fills))
+        return examples
 
-    # -- weights
+    def _features(self, words: list[str], entities: list[_Entity] | None = None) -> frozenset[str]:
+        """Word stems, and word pairs with every slot value heard replaced by its type
+        ("my <BodyPart> is cramp"), and the values themselves."""
+        stems = [stem(w) for w in words]
+        spotted = self._spot_entities(words) if entities is None else entities
+        # Topic names ("foot cramps", "children") are made of the words questions are made
+        # of: they are noted, but leave the words to say what is asked.
+        topics = [e for e in spotted if e.type == TOPIC_TYPE]
+        heard = _apart([e for e in spotted if e.type != TOPIC_TYPE])
+        sequence = _replace_spans(stems, heard)
+        # A symptom's words say only that something is wrong; other values' words ("calf
+        # stretch", "at night") also say what is asked, so they are kept as well.
+        said = _replace_spans(stems, [e for e in heard if e.type == SYMPTOM_TYPE])
+        return frozenset(
+            [
+                *(f"w {token}" for token in [*said, *sequence, *(f"<{TOPIC_TYPE}>" for _ in topics[:1])]),
+                *(f"p {a} {b}" for a, b in pairwise(["^", *sequence, "$"])),
+                *(f"v {e.type} {e.id}" for e in [*heard, *topics]),
+            ]
+        )
 
-    def _features(self, sequence: list[str]) -> set[str]:
+    # -- similarity to one sample: which of an intent's slots the values heard go in
+
+    def _sequence_features(self, sequence: list[str]) -> set[str]:
         features = set(sequence)
         features.update(f"{a} {b}" for a, b in pairwise(sequence))
         return features
@@ -342,7 +391,7 @@ class Resolver:
     def _feature_weights(self) -> dict[str, float]:
         counts = Counter()
         for sample in self.samples:
-            counts.update(self._features(self._sample_sequence(sample)))
+            counts.update(self._sequence_features(self._sample_sequence(sample)))
         total = len(self.samples)
         return {f: math.log((total + 1) / (n + 1)) + 1 for f, n in counts.items()}
 
@@ -355,7 +404,7 @@ class Resolver:
         return base * _LIGHT_WEIGHT if feature in _LIGHT_STEMS else base
 
     def _sample_vector(self, sample: _Sample) -> tuple[dict[str, float], float]:
-        vector = {f: self._weight(f) for f in self._features(self._sample_sequence(sample))}
+        vector = {f: self._weight(f) for f in self._sequence_features(self._sample_sequence(sample))}
         return vector, sum(vector.values())
 
     # -- resolving
@@ -367,15 +416,26 @@ class Resolver:
         exact, partial = self._match_exactly(utterance)
         if exact is not None:
             return exact
-        similar, holding = self._match_similar(utterance)
-        best = max((r for r in (partial, similar) if r is not None), key=lambda r: r.score, default=None)
-        if best is not None and best.score >= THRESHOLD:
-            return best
-        # Words that name a value of a slot type are strong evidence on their own: Alexa
-        # fills the slot of the intent that takes them rather than giving up.
-        if holding is not None and holding.score >= HOLDING_THRESHOLD:
-            return holding
-        return Resolution(FALLBACK, (), best.score if best else 0.0, "fallback")
+        words = utterance.split()
+        entities = self._spot_entities(words)
+        probabilities = self.classifier.probabilities(self._features(words, entities))
+        symptoms = len(_apart([e for e in entities if e.type == SYMPTOM_TYPE]))
+        room = min(symptoms, max(self._symptom_slots.values()))
+        candidates = [i for i in probabilities if self._symptom_slots.get(i, 0) >= room]
+        intent = max(candidates, key=probabilities.__getitem__)
+        confidence = probabilities[intent]
+        if intent == FALLBACK:
+            return Resolution(FALLBACK, (), confidence, "fallback")
+        chosen = self._placed(intent, words, entities)
+        filled = {
+            name: SlotValue(name, e.type, " ".join(words[e.start:e.end]), e.id, e.canonical)
+            for name, e in chosen.items()
+        }
+        if partial is not None and partial.intent == intent:
+            # The words match one of its samples, but with words its slot type lacks ("my
+            # elbow is cramping"): Alexa sends those words, as ER_SUCCESS_NO_MATCH.
+            filled.update((s.name, s) for s in partial.slots if s.value is not None and s.name not in filled)
+        return Resolution(intent, self._complete(intent, filled), confidence, "learned")
 
     def _slot_value(self, intent: str, slot: str, spoken: str) -> tuple[SlotValue, int]:
         """The slot as heard, and how many of its words its value covers."""
@@ -390,9 +450,20 @@ class Resolver:
             filled.get(name, SlotValue(name, slot_type)) for name, slot_type in self.intent_slots[intent].items()
         )
 
+    def _index_by_rarest_word(self) -> dict[str, list[int]]:
+        """Each sample under its rarest literal word (a sample can only match a text that
+        says it), and the samples made only of slots under "": the few worth trying."""
+        counts = Counter(w for s in self.samples for w in {v for kind, v in s.parts if kind == "word"})
+        index: dict[str, list[int]] = {}
+        for n, sample in enumerate(self.samples):
+            literal = [v for kind, v in sample.parts if kind == "word"]
+            index.setdefault(min(literal, key=counts.__getitem__) if literal else "", []).append(n)
+        return index
+
     def _match_exactly(self, utterance: str) -> tuple[Resolution | None, Resolution | None]:
         best_key, best, partial = None, None, None
-        for sample in self.samples:
+        candidates = sorted(n for word in {"", *utterance.split()} for n in self._samples_by_word.get(word, ()))
+        for sample in (self.samples[n] for n in candidates):
             match = sample.pattern.match(utterance)
             if match is None:
                 continue
@@ -416,7 +487,7 @@ class Resolver:
                 # Only a slot value unknown to its type: as good as the literal words around
                 # it, if they say what the question is about ("what is {topic}" does not).
                 heard = sum(len(s.value.split()) for s in filled.values())
-                score = 0.9 * sample.literal_words / (sample.literal_words + heard)
+                score = sample.literal_words / (sample.literal_words + heard)
                 if partial is None or score > partial.score:
                     partial = Resolution(sample.intent, self._complete(sample.intent, filled), score, "sample")
         return best, partial
@@ -428,48 +499,28 @@ class Resolver:
         # ones heard without a gap.
         return sorted(found, key=lambda e: (e.words, -(e.end - e.start)), reverse=True)
 
-    def _match_similar(self, utterance: str) -> tuple[Resolution | None, Resolution | None]:
-        """The most similar sample's resolution, and, among those that hold values heard in
-        the text, the one holding the most of them (by words), then the most similar."""
-        words = utterance.split()
+    def _placed(self, intent: str, words: list[str], entities: list[_Entity]) -> dict[str, _Entity]:
+        """The values heard, in the slots of the intent's sample most like the text: "what
+        are the signs of a stroke" puts the stroke in {sign}, "is {symptom} an emergency"
+        in {symptom}."""
         stems = [stem(w) for w in words]
-        entities = self._spot_entities(words)
-        on_topic = bool(entities) or any(s in self._topic_words for s in stems)
-        best: Resolution | None = None
-        best_holding: Resolution | None = None
-        holding_key = (0, 0.0)
-        text_features: dict[tuple[_Entity, ...], tuple[set[str], float]] = {}
+        best_score, best = -1.0, {}
+        described: dict[tuple[_Entity, ...], tuple[set[str], float]] = {}  # most samples replace the same values
         for sample, (vector, sample_total) in zip(self.samples, self._sample_vectors):
-            if not sample.comparable_to(len(words), on_topic):
+            if sample.intent != intent:
                 continue
             in_sample = [v for kind, v in sample.parts if kind == "slot"]
-            chosen = self._assign(sample.intent, in_sample, entities)
+            chosen = self._assign(intent, in_sample, entities)
             replaced = tuple(e for name, e in chosen.items() if name in in_sample)
-            if replaced not in text_features:  # most samples replace the same values
-                features = self._features(_replace_spans(stems, replaced))
-                text_features[replaced] = features, sum(self._weight(f) for f in features)
-            features, text_total = text_features[replaced]
-            shared = features & vector.keys()
-            if not any(_is_content(f) for f in shared):
-                continue  # "what is the weather" only shares "what is" with "what is a cramp"
-            covered = sum(vector[f] for f in shared)
-            recall = covered / sample_total
-            precision = covered / text_total
-            beta2 = _RECALL_BETA**2
-            score = (1 + beta2) * precision * recall / (beta2 * precision + recall)
-            # The holding candidate that holds the most of what was heard, then the closest.
-            held = (sum(e.words for e in chosen.values()), score)
-            if best is None or score > best.score or (chosen and (best_holding is None or held > holding_key)):
-                filled = {
-                    name: SlotValue(name, e.type, " ".join(words[e.start:e.end]), e.id, e.canonical)
-                    for name, e in chosen.items()
-                }
-                resolution = Resolution(sample.intent, self._complete(sample.intent, filled), score, "similar")
-                if best is None or score > best.score:
-                    best = resolution
-                if chosen and (best_holding is None or held > holding_key):
-                    best_holding, holding_key = resolution, held
-        return best, best_holding
+            if replaced not in described:
+                features = self._sequence_features(_replace_spans(stems, replaced))
+                described[replaced] = features, sum(self._weight(f) for f in features)
+            features, text_total = described[replaced]
+            covered = sum(vector[f] for f in features & vector.keys())
+            score = 2 * covered / (sample_total + text_total)  # the F-measure of the overlap
+            if (len(chosen), score) > (len(best), best_score):
+                best_score, best = score, chosen
+        return best
 
     def _assign(self, intent: str, in_sample: list[str], entities: list[_Entity]) -> dict[str, _Entity]:
         """Heard values to the intent's slots: the sample's own placeholders first, then any
@@ -489,7 +540,22 @@ class Resolver:
                 if name not in chosen and declared.get(name) == entity.type:
                     chosen[name] = entity
                     break
+        # Two values of one type fill that type's slots in the order they were said:
+        # "my chest is tight and i can't breathe" is {symptom} and {other_symptom}.
+        for slot_type in {e.type for e in chosen.values()}:
+            names = [name for name in order if name in chosen and chosen[name].type == slot_type]
+            spoken = sorted((chosen[name] for name in names), key=lambda e: e.start)
+            chosen.update(zip(names, spoken))
         return chosen
+
+
+def _apart(entities: list[_Entity]) -> list[_Entity]:
+    """The values heard that don't overlap a longer one, for describing the text."""
+    kept: list[_Entity] = []
+    for entity in entities:
+        if all(entity.end <= k.start or k.end <= entity.start for k in kept):
+            kept.append(entity)
+    return kept
 
 
 MAX_GAP_WORDS = 3
@@ -516,13 +582,19 @@ def _bag_end(core: tuple[str, ...], kept: list[tuple[int, str]], k: int) -> int 
 
 def _negated(kept: list[tuple[int, str]], position: int) -> bool:
     """"no fever", "not in my chest", "my breathing is fine": the word is said not to
-    apply. "can't feel my leg" and "won't open" say what is wrong, and "...or not, my
-    chest is tight" closes a question, so they don't negate."""
+    apply. "can't feel my leg" and "won't open" say what is wrong, "...or not, my chest
+    is tight" closes a question, and "every night, is that normal" asks one, so they
+    don't negate."""
     words = [word for _, word in kept]
     for before in range(max(0, position - 2), position):
         if words[before] in _NEGATOR_STEMS_BEFORE and (before == 0 or words[before - 1] not in _NOT_NEGATING_BEFORE_NOT):
             return True
-    return bool(set(words[position + 1:position + 3]) & _NEGATOR_STEMS_AFTER)
+    # Only right after the word: a "that" or "this" dropped in between makes a question.
+    token = kept[position][0]
+    return any(
+        word in _NEGATOR_STEMS_AFTER and index - token == step
+        for step, (index, word) in enumerate(kept[position + 1:position + 3], start=1)
+    )
 
 
 def _in_order_end(core: tuple[str, ...], kept: list[tuple[int, str]], k: int) -> int | None:

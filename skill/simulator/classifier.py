@@ -1,0 +1,139 @@
+"""Multinomial logistic regression over sparse features, in plain Python.
+
+The offline resolver learns which intent a sentence belongs to from the model's samples,
+the way Alexa's own model is trained on them: every word and word pair of every sample
+of an intent counts as evidence for it, weighed against the other intents. Training is
+AdaGrad over the examples in a seeded shuffle, so the same samples always give the same
+weights, and the accuracy the README reports can be reproduced exactly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import random
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import NamedTuple
+
+EPOCHS = 10
+LEARNING_RATE = 0.5
+L2 = 1e-3
+# A class whose gradient is this small has nothing to learn from an example; skipping it
+# makes training several times faster without changing what is learned.
+NEGLIGIBLE_GRADIENT = 1e-3
+
+
+class Example(NamedTuple):
+    features: frozenset[str]  # the features present; each weighs 1/sqrt(how many)
+    label: str
+    weight: float = 1.0
+
+
+class Classifier:
+    def __init__(self, labels: list[str], weights: dict[str, list[float]], bias: list[float]):
+        self.labels = labels
+        self.weights = weights
+        self.bias = bias
+
+    @classmethod
+    def train(cls, examples: list[Example], seed: int = 0) -> Classifier:
+        labels = sorted({e.label for e in examples})
+        index = {label: i for i, label in enumerate(labels)}
+        size = len(labels)
+        weights = {f: [0.0] * size for e in examples for f in e.features}
+        squares = {f: [1e-8] * size for f in weights}  # AdaGrad's sums of squared gradients
+        bias, bias_squares = [0.0] * size, [1e-8] * size
+        order = list(range(len(examples)))
+        shuffle = random.Random(seed).shuffle
+        for _ in range(EPOCHS):
+            shuffle(order)
+            for n in order:
+                features, label, weight = examples[n]
+                rows = [weights[f] for f in features]
+                row_squares = [squares[f] for f in features]
+                target = index[label]
+                scale = _scale(len(rows))
+                for k, p in enumerate(_softmax(_scores(bias, rows, scale))):
+                    gradient = p - (k == target)
+                    if -NEGLIGIBLE_GRADIENT < gradient < NEGLIGIBLE_GRADIENT:
+                        continue
+                    gradient *= weight
+                    bias_squares[k] += gradient * gradient
+                    bias[k] -= LEARNING_RATE * gradient / math.sqrt(bias_squares[k])
+                    for row, sq in zip(rows, row_squares):
+                        g = gradient * scale + L2 * row[k]
+                        sq[k] += g * g
+                        row[k] -= LEARNING_RATE * g / math.sqrt(sq[k])
+        return cls(labels, weights, bias)
+
+    def probabilities(self, features: Iterable[str]) -> dict[str, float]:
+        features = list(features)
+        rows = [self.weights[f] for f in features if f in self.weights]
+        return dict(zip(self.labels, _softmax(_scores(self.bias, rows, _scale(len(features))))))
+
+    def to_json(self) -> dict:
+        return {"labels": self.labels, "weights": self.weights, "bias": self.bias}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Classifier:
+        return cls(data["labels"], data["weights"], data["bias"])
+
+
+def _scale(count: int) -> float:
+    """Each feature's value: the features of one text make a vector of length one, so a
+    long sentence weighs no more than a short one, only spread over more words."""
+    return 1 / math.sqrt(count) if count else 1.0
+
+
+def _scores(bias: list[float], rows: list[list[float]], scale: float) -> list[float]:
+    """Each label's score: its bias plus its weights for the features present, scaled."""
+    return [b + scale * sum(column) for b, column in zip(bias, zip(*rows))] if rows else list(bias)
+
+
+def _softmax(scores: list[float]) -> list[float]:
+    top = max(scores)
+    exps = [math.exp(s - top) for s in scores]
+    total = sum(exps)
+    return [e / total for e in exps]
+
+
+_TRAINED: dict[str, Classifier] = {}
+
+
+def trained_classifier(model: dict, examples: Callable[[], list[Example]]) -> Classifier:
+    """The classifier for this model, trained once: kept for the process, and on disk
+    (a few seconds of training saved at every start of the dialog) under a key made of the
+    model and the simulator's code, so a change to either trains afresh."""
+    digest = hashlib.sha256(json.dumps(model, sort_keys=True).encode())
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.read_bytes())
+    key = digest.hexdigest()[:20]
+    if key in _TRAINED:
+        return _TRAINED[key]
+    path = _cache_directory() / f"resolver-{key}.json"
+    try:
+        classifier = Classifier.from_json(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError):
+        classifier = Classifier.train(examples())
+        _write_quietly(path, json.dumps(classifier.to_json()))
+    _TRAINED[key] = classifier
+    return classifier
+
+
+def _cache_directory() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cramp-coach"
+
+
+def _write_quietly(path: Path, text: str) -> None:
+    """Write atomically, or not at all: a cache that can't be written only costs time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, encoding="utf-8") as out:
+            out.write(text)
+        os.replace(out.name, path)
+    except OSError:
+        pass
