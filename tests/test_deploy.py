@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import npm_package
 from skill.core.content import load_content
 from skill.simulator.nlu import Resolver, normalize
 from skill.skill_package import PackageError, build_manifest, write_package
@@ -184,25 +183,3 @@ def test_no_verify_refuses_to_listen_beyond_this_machine():
     )
     assert result.returncode == 2 and "only binds to 127.0.0.1" in result.stderr
 
-
-VIRTUAL_ALEXA = Path(__file__).parent / "virtual_alexa"
-
-
-@pytest.fixture(scope="module")
-def virtual_alexa():
-    return npm_package(VIRTUAL_ALEXA, "virtual-alexa")
-
-
-def test_with_no_verify_virtual_alexa_talks_to_the_skill(serve, virtual_alexa):
-    url = serve("--no-verify")
-    result = subprocess.run(
-        ["node", "drive.js", url, str(ROOT / "interaction_models" / "en-US.json"), "amzn1.ask.skill.test",
-         "my foot is cramping", "what causes cramps", "yes"],
-        cwd=virtual_alexa, capture_output=True, text=True, timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    turns = json.loads(result.stdout)
-    assert turns[0]["ssml"].startswith("<speak>If you have a cramp now") and turns[0]["ends"] is False
-    assert "foot" in turns[1]["ssml"].lower()
-    assert turns[2]["ssml"].startswith("<speak>A cramp is a muscle that suddenly tightens")
-    assert turns[3]["ssml"].startswith("<speak>Stretch your calves every day")
