@@ -43,6 +43,7 @@ from collections.abc import Iterable
 from ..core.content import SYMPTOM_TYPE, TOPIC_TYPE
 from .builtin_phrases import BUILTIN_PHRASES
 from .classifier import Classifier, Example, trained_classifier
+from .lexicon import WORD_CLASSES
 
 FALLBACK = "AMAZON.FallbackIntent"
 MATCH, NO_MATCH = "ER_SUCCESS_MATCH", "ER_SUCCESS_NO_MATCH"
@@ -149,6 +150,12 @@ def stem(word: str) -> str:
         word = word[:-1]  # "hike" and "hiking" -> "hik"
     return word
 
+
+# Each word stem's classes (lexicon.py), for the classifier.
+_CLASSES_OF: dict[str, list[str]] = {}
+for _name, _words in WORD_CLASSES.items():
+    for _stem in {stem(w) for w in _words}:
+        _CLASSES_OF.setdefault(_stem, []).append(_name)
 
 # Features are stems, so the word lists are compared as stems too ("this" -> "thi").
 _LIGHT_STEMS = {stem(w) for w in _LIGHT_WORDS}
@@ -372,6 +379,7 @@ class Resolver:
                 *(f"w {token}" for token in [*said, *sequence, *(f"<{TOPIC_TYPE}>" for _ in topics[:1])]),
                 *(f"p {a} {b}" for a, b in pairwise(["^", *sequence, "$"])),
                 *(f"v {e.type} {e.id}" for e in [*heard, *topics]),
+                *(f"c {name}" for token in said for name in _CLASSES_OF.get(token, ())),
             ]
         )
 
