@@ -238,10 +238,11 @@ def _write_wav(path: Path, parts: list[bytes]) -> None:
 
 
 def _accuracy(args: argparse.Namespace) -> int:
+    from dataclasses import replace
     from pathlib import Path
 
     from .interaction_model import model_path
-    from .simulator.accuracy import score_file, score_red_flags, score_resolutions
+    from .simulator.accuracy import score_file, score_red_flags, score_resolutions, sum_scores
     from .simulator.nlu import resolver_for
 
     data = Path(__file__).resolve().parents[1] / "tests" / "data"
@@ -255,16 +256,17 @@ def _accuracy(args: argparse.Namespace) -> int:
     content = load_content()
     resolver = resolver_for(model_path(args.locale))
     right = total = 0
+    labelled: list = []
     for path in files:
         if path.name.startswith("labelled_resolutions"):
             res = score_resolutions(content, resolver, path)
-            print(
-                f"{res.name}: intent {res.intent_accuracy:.1%} ({res.total - len(res.intent_misses)}/{res.total}), "
-                f"answer {res.answer_accuracy:.1%} ({res.total - len(res.answer_misses)}/{res.total}), "
-                f"slots {res.slot_accuracy:.1%} ({res.slots_expected - len(res.slot_misses)}/{res.slots_expected}), "
-                f"red flags answered as emergencies {res.emergencies - len(res.emergencies_missed)}/{res.emergencies}"
-            )
-            misses = [*res.answer_misses, *res.slot_misses, *res.emergencies_missed]
+            labelled.append(res)
+            print(f"{res.name}: {_resolution_figures(res)}")
+            answered_wrong = {m.text for m in res.answer_misses}
+            misses = [
+                *(replace(m, got=m.got + ("" if m.text in answered_wrong else " (same answer)")) for m in res.intent_misses),
+                *res.slot_misses, *res.emergencies_missed,
+            ]
         elif path.name.startswith("red_flags"):
             flags = score_red_flags(content, resolver, path)
             called = flags.emergencies - len(flags.missed)
@@ -284,7 +286,18 @@ def _accuracy(args: argparse.Namespace) -> int:
                 print(f"    {miss.text!r}: expected {miss.expected}, got {miss.got}")
     if total:
         print(f"all topics: {right / total:.1%} ({right}/{total})")
+    if len(labelled) > 1:
+        print(f"all labelled: {_resolution_figures(sum_scores(labelled))}")
     return 0
+
+
+def _resolution_figures(res) -> str:
+    return (
+        f"intent {res.intent_accuracy:.1%} ({res.total - len(res.intent_misses)}/{res.total}), "
+        f"answer {res.answer_accuracy:.1%} ({res.total - len(res.answer_misses)}/{res.total}), "
+        f"slots {res.slot_accuracy:.1%} ({res.slots_expected - len(res.slot_misses)}/{res.slots_expected}), "
+        f"red flags answered as emergencies {res.emergencies - len(res.emergencies_missed)}/{res.emergencies}"
+    )
 
 
 def _check_models(args: argparse.Namespace) -> int:

@@ -167,6 +167,16 @@ def score_resolutions(content: Content, resolver: Resolver, path: Path) -> Resol
     )
 
 
+def sum_scores(scores: list[ResolutionScore]) -> ResolutionScore:
+    """Several labelled files scored as one."""
+    return ResolutionScore(
+        "all", sum(s.total for s in scores), tuple(m for s in scores for m in s.intent_misses),
+        tuple(m for s in scores for m in s.answer_misses), sum(s.slots_expected for s in scores),
+        tuple(m for s in scores for m in s.slot_misses), sum(s.emergencies for s in scores),
+        tuple(m for s in scores for m in s.emergencies_missed),
+    )
+
+
 def _answer(content: Content, intent: str, slot_ids: dict) -> str:
     """What the skill says for an intent and its slots, named: a red flag, a topic, a
     routine, or the intent's own answer (skip as next, cancel as stop)."""
