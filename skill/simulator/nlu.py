@@ -66,7 +66,7 @@ _UNSEEN_WEIGHT = 1.5  # a word no sample uses: what people add tells against a s
 _PAIR_SCALE = 0.3  # word pairs carry order ("why do i get") but less than the words
 _SLOT_SCALE = 2.5  # a recognised slot value is strong evidence for intents that take it
 _NEGATORS_BEFORE = {"no", "not", "without"}
-_NEGATORS_AFTER = {"fine", "normal", "okay", "alright"}
+_NEGATORS_AFTER = {"fine", "normal", "normally", "okay", "alright"}
 # More words that only make sense in their place in a phrase ("won't let up").
 _FUNCTION_WORDS = {"up", "down", "out", "off", "over", "not", "no", "will", "would", "all",
                    "by", "from", "as", "than", "like", "but", "when", "his", "her", "he", "she",
