@@ -361,7 +361,7 @@ class Resolver:
                 examples.append(Example(self._features(words), sample.intent, 1 / fills))
         return examples
 
-    def _features(self, words: list[str], entities: list[_Entity] | None = None) -> frozenset[str]:
+    def _features(self, words: list[str], entities: list[_Entity] | None = None) -> tuple[str, ...]:
         """Word stems, and word pairs with every slot value heard replaced by its type
         ("my <BodyPart> is cramp"), and the values themselves."""
         stems = [stem(w) for w in words]
@@ -374,14 +374,14 @@ class Resolver:
         # A symptom's words say only that something is wrong; other values' words ("calf
         # stretch", "at night") also say what is asked, so they are kept as well.
         said = _replace_spans(stems, [e for e in heard if e.type == SYMPTOM_TYPE])
-        return frozenset(
-            [
-                *(f"w {token}" for token in [*said, *sequence, *(f"<{TOPIC_TYPE}>" for _ in topics[:1])]),
-                *(f"p {a} {b}" for a, b in pairwise(["^", *sequence, "$"])),
-                *(f"v {e.type} {e.id}" for e in [*heard, *topics]),
-                *(f"c {name}" for token in said for name in _CLASSES_OF.get(token, ())),
-            ]
-        )
+        features = {
+            *(f"w {token}" for token in [*said, *sequence, *(f"<{TOPIC_TYPE}>" for _ in topics[:1])]),
+            *(f"p {a} {b}" for a, b in pairwise(["^", *sequence, "$"])),
+            *(f"v {e.type} {e.id}" for e in [*heard, *topics]),
+            *(f"c {name}" for token in said for name in _CLASSES_OF.get(token, ())),
+        }
+        # Sorted, so that sums over them, and so training, are the same in every process.
+        return tuple(sorted(features))
 
     # -- similarity to one sample: which of an intent's slots the values heard go in
 
