@@ -1,8 +1,9 @@
 """The red-flag safety net: call your emergency number first, from anywhere, in every locale.
 
-Every phrasing in content/red_flags.yaml is said through the offline dialog, in every
-locale, on its own, in passing after a cramp, and after a follow-up offer; it must get the
-call-now answer with that locale's number in the first sentence. Ordinary cramp talk
+Every phrasing in content/red_flags.yaml is said through the offline dialog on its own,
+in passing after a cramp, after a follow-up offer and mid-routine (and a spread of them in
+every locale); it must get the call-now answer with that locale's number in the first
+sentence. Ordinary cramp talk
 must never get it, and see-a-doctor-soon signs get calm advice.
 """
 
@@ -58,13 +59,8 @@ def test_the_numbers_come_from_content_for_all_five_locales():
     assert {locale: " ".join(facts.emergency_number) for locale, facts in CONTENT.locales.items()} == NUMBERS
 
 
-@pytest.mark.parametrize("locale", LOCALES)
-@pytest.mark.parametrize("flag", EMERGENCIES, ids=[f.id for f in EMERGENCIES])
-def test_every_emergency_phrasing_gets_the_call_first_alone_in_passing_after_an_offer_and_mid_routine(
-    dialogs, flag, locale
-):
-    dialog = dialogs[locale]
-    for phrase in flag.said:
+def assert_heard_and_called(dialog: CheckedDialog, flag, phrases, locale: str) -> None:
+    for phrase in phrases:
         for opening, utterance in (
             (None, phrase),
             (None, f"ask cramp coach my calf is cramping and {phrase}"),
@@ -78,6 +74,21 @@ def test_every_emergency_phrasing_gets_the_call_first_alone_in_passing_after_an_
             assert turn.slots.get("symptom", {}).get("id") == flag.id, (utterance, turn.intent, turn.slots)
             assert_call_now(turn, locale)
             assert not dialog.session_open
+
+
+@pytest.mark.parametrize("flag", EMERGENCIES, ids=[f.id for f in EMERGENCIES])
+def test_every_emergency_phrasing_gets_the_call_first_alone_in_passing_after_an_offer_and_mid_routine(
+    dialogs, flag
+):
+    assert_heard_and_called(dialogs["en-US"], flag, flag.said, "en-US")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("flag", EMERGENCIES, ids=[f.id for f in EMERGENCIES])
+def test_every_locale_gets_the_call_with_its_own_number(dialogs, flag, locale):
+    """Every locale has the same model (test_model.py), so its phrasings are heard alike;
+    what differs is the number, checked here on a spread of each flag's phrasings."""
+    assert_heard_and_called(dialogs[locale], flag, flag.said[:: max(1, len(flag.said) // 12)], locale)
 
 
 @pytest.mark.parametrize("flag", EMERGENCIES, ids=[f.id for f in EMERGENCIES])
