@@ -125,6 +125,8 @@ _LEMMAS = {
     "loosen": "relieve", "relax": "relieve", "fix": "relieve", "avoid": "prevent",
     "avoiding": "prevent", "kid": "child", "kids": "child", "children": "child",
     "gp": "doctor", "physician": "doctor",
+    # Not the arch of the foot: "my back is arching".
+    "arching": "arching", "arched": "arching",
 }
 
 
@@ -374,7 +376,9 @@ class Resolver:
         # A symptom's words say only that something is wrong; other values' words ("calf
         # stretch", "at night") also say what is asked, so they are kept as well.
         said = _replace_spans(stems, [e for e in heard if e.type == SYMPTOM_TYPE])
+        symptoms = [e for e in heard if e.type == SYMPTOM_TYPE]
         features = {
+            *(["s symptom alone"] if symptoms and self._only_symptoms(said) else []),
             *(f"w {token}" for token in [*said, *sequence, *(f"<{TOPIC_TYPE}>" for _ in topics[:1])]),
             *(f"p {a} {b}" for a, b in pairwise(["^", *sequence, "$"])),
             *(f"v {e.type} {e.id}" for e in [*heard, *topics]),
@@ -382,6 +386,12 @@ class Resolver:
         }
         # Sorted, so that sums over them, and so training, are the same in every process.
         return tuple(sorted(features))
+
+    @staticmethod
+    def _only_symptoms(said: list[str]) -> bool:
+        """Whether the text reports signs and no cramp ("my foot's gone white and cold",
+        not "my calf is cramping and my chest hurts"): what tells a bare report apart."""
+        return not any("cramping" in _CLASSES_OF.get(token, ()) for token in said)
 
     # -- similarity to one sample: which of an intent's slots the values heard go in
 
