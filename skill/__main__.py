@@ -238,7 +238,9 @@ def _write_wav(path: Path, parts: list[bytes]) -> None:
 
 
 def _accuracy(args: argparse.Namespace) -> int:
+    import re
     from dataclasses import replace
+    from functools import partial
     from pathlib import Path
 
     from .interaction_model import model_path
@@ -246,9 +248,10 @@ def _accuracy(args: argparse.Namespace) -> int:
     from .simulator.nlu import resolver_for
 
     data = Path(__file__).resolve().parents[1] / "tests" / "data"
+    in_order = partial(sorted, key=lambda p: [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", p.name)])
     files = [Path(f) for f in args.files] or [
-        *sorted(data.glob("heldout_utterances*.yaml")), *sorted(data.glob("red_flags_*.yaml")),
-        *sorted(data.glob("labelled_resolutions*.yaml")),
+        *in_order(data.glob("heldout_utterances*.yaml")), *in_order(data.glob("red_flags_*.yaml")),
+        *in_order(data.glob("labelled_resolutions*.yaml")),
     ]
     if not files:
         print("python -m skill accuracy: no labelled files given or found", file=sys.stderr)

@@ -117,8 +117,28 @@ def test_no_labelled_utterance_is_a_sample_of_the_model(resolver, path):
     assert samples == []
 
 
-# (file, intent, answer, slots): the level each set is at, which a change must not lose.
-LABELLED = [("labelled_resolutions.yaml", 0.82, 0.89, 0.93), ("labelled_resolutions_2.yaml", 0.79, 0.83, 0.94)]
+# (file, intent, answer, slots): each set's level, about 1.5 points under its figure in the
+# README, which a change must not lose. Sets 1 to 8 were used in tuning; 9 to 13 were first
+# scored blind (the README gives their first runs).
+LABELLED = [
+    ("labelled_resolutions.yaml", 0.93, 0.96, 0.93),
+    ("labelled_resolutions_2.yaml", 0.95, 0.97, 0.95),
+    ("labelled_resolutions_3.yaml", 0.91, 0.96, 0.93),
+    ("labelled_resolutions_4.yaml", 0.90, 0.95, 0.89),
+    ("labelled_resolutions_5.yaml", 0.92, 0.96, 0.95),
+    ("labelled_resolutions_6.yaml", 0.87, 0.94, 0.89),
+    ("labelled_resolutions_7.yaml", 0.88, 0.94, 0.94),
+    ("labelled_resolutions_8.yaml", 0.88, 0.93, 0.90),
+    ("labelled_resolutions_9.yaml", 0.89, 0.93, 0.88),
+    ("labelled_resolutions_10.yaml", 0.88, 0.93, 0.88),
+    ("labelled_resolutions_11.yaml", 0.88, 0.94, 0.86),
+    ("labelled_resolutions_12.yaml", 0.89, 0.96, 0.92),
+    ("labelled_resolutions_13.yaml", 0.88, 0.93, 0.91),
+]
+
+
+def test_every_labelled_set_is_listed():
+    assert sorted(row[0] for row in LABELLED) == sorted(p.name for p in LABELLED_FILES)
 
 
 @pytest.mark.parametrize("name, intent, answer, slots", LABELLED, ids=[row[0] for row in LABELLED])
@@ -136,3 +156,11 @@ def test_the_labelled_sets_every_red_flag_reaches_the_emergency_answer(content, 
     assert score.total >= 150
     assert score.emergencies >= 20 and score.emergencies_missed == ()
     assert score.intent_accuracy >= intent and score.answer_accuracy >= answer and score.slot_accuracy >= slots
+
+
+def test_all_the_labelled_sets_together_meet_the_target(content, resolver):
+    """The target for the resolver: at least 90% of intents right over every labelled set."""
+    from skill.simulator.accuracy import score_resolutions, sum_scores
+
+    score = sum_scores([score_resolutions(content, resolver, path) for path in LABELLED_FILES])
+    assert score.intent_accuracy >= 0.90 and score.emergencies_missed == ()
