@@ -375,8 +375,8 @@ class Resolver:
         sequence = _replace_spans(stems, heard)
         # A symptom's words say only that something is wrong; other values' words ("calf
         # stretch", "at night") also say what is asked, so they are kept as well.
-        said = _replace_spans(stems, [e for e in heard if e.type == SYMPTOM_TYPE])
         symptoms = [e for e in heard if e.type == SYMPTOM_TYPE]
+        said = _replace_spans(stems, symptoms)
         features = {
             *(["s symptom alone"] if symptoms and self._only_symptoms(said) else []),
             *(f"w {token}" for token in [*said, *sequence, *(f"<{TOPIC_TYPE}>" for _ in topics[:1])]),
@@ -437,8 +437,8 @@ class Resolver:
         words = utterance.split()
         entities = self._spot_entities(words)
         probabilities = self.classifier.probabilities(self._features(words, entities))
-        symptoms = len(_apart([e for e in entities if e.type == SYMPTOM_TYPE]))
-        room = min(symptoms, max(self._symptom_slots.values()))
+        signs = len(_apart([e for e in entities if e.type == SYMPTOM_TYPE]))
+        room = min(signs, max(self._symptom_slots.values()))
         candidates = [i for i in probabilities if self._symptom_slots.get(i, 0) >= room]
         intent = max(candidates, key=probabilities.__getitem__)
         confidence = probabilities[intent]
