@@ -244,14 +244,14 @@ def _accuracy(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from .interaction_model import model_path
-    from .simulator.accuracy import score_file, score_red_flags, score_resolutions, sum_scores
+    from .simulator.accuracy import score_file, score_red_flags, score_resolutions, score_triage_file, sum_scores
     from .simulator.nlu import resolver_for
 
     data = Path(__file__).resolve().parents[1] / "tests" / "data"
     in_order = partial(sorted, key=lambda p: [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", p.name)])
     files = [Path(f) for f in args.files] or [
         *in_order(data.glob("heldout_utterances*.yaml")), *in_order(data.glob("red_flags_*.yaml")),
-        *in_order(data.glob("labelled_resolutions*.yaml")),
+        *in_order(data.glob("labelled_resolutions*.yaml")), *in_order(data.glob("triage_*.yaml")),
     ]
     if not files:
         print("python -m skill accuracy: no labelled files given or found", file=sys.stderr)
@@ -270,6 +270,10 @@ def _accuracy(args: argparse.Namespace) -> int:
                 *(replace(m, got=m.got + ("" if m.text in answered_wrong else " (same answer)")) for m in res.intent_misses),
                 *res.slot_misses, *res.emergencies_missed,
             ]
+        elif path.name.startswith("triage"):
+            triage = score_triage_file(content, path)
+            print(f"{triage.name}: {triage.summary()}")
+            misses = triage.misses()
         elif path.name.startswith("red_flags"):
             flags = score_red_flags(content, resolver, path)
             called = flags.emergencies - len(flags.missed)

@@ -54,8 +54,10 @@ def assert_valid_response(envelope: dict) -> None:
     if open_session:
         assert reprompt is not None, "the session stays open, so a reprompt is needed"
         check_ssml(reprompt["ssml"])
-        last_sentence = said.rstrip(".").rsplit(". ", 1)[-1]
-        assert said.endswith("?") or last_sentence.startswith("Say "), (
+        # A line on what to do in an emergency may follow the question (the fallback).
+        asked = re.sub(r"\s*If this is an emergency, call [^.?]+\.$", "", said)
+        last_sentence = asked.rstrip(".").rsplit(". ", 1)[-1]
+        assert asked.endswith("?") or last_sentence.startswith("Say "), (
             f"keeps listening without asking anything or saying what to say: {said!r}"
         )
     else:

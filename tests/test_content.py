@@ -42,11 +42,17 @@ def spoken_lines(content):
             yield f"{topic.id}.follow_up.text", topic.follow_up.text
     for flag in content.red_flags.values():
         yield f"{flag.id}.why/advice", flag.why or flag.advice
+        if flag.first_aid:
+            yield f"{flag.id}.first_aid", flag.first_aid
+    for facts in content.locales.values():
+        yield f"{facts.locale}.urgent_care", facts.urgent_care
     for routine in content.routines.values():
         yield f"{routine.id}.safety", routine.safety
         for number, step in enumerate(routine.steps, 1):
             yield f"{routine.id}.steps[{number}]", step.do
-    for name in ("welcome", "help", "fallback", "error", "nothing_offered", "nothing_to_repeat", "pain_worse"):
+    for name in ("welcome", "help", "fallback", "error", "nothing_offered", "nothing_to_repeat", "pain_worse",
+                 "safety_line", "unheard", "emergency_cannot_call", "sign_if_now", "urgent_care_anywhere",
+                 "urgent_worse", "passed_soon", "passed_urgent"):
         yield f"prompts.{name}", getattr(content.prompts, name)
 
 
@@ -108,10 +114,15 @@ def test_every_offer_is_a_short_question(content):
 
 def test_every_first_spoken_part_is_under_fifty_words(content):
     from skill.core.conversation import Conversation
+    from skill.core.triage import Finding
 
     conversation = Conversation(content)
     first_parts = [(where, text) for where, text in spoken_lines(content) if ".follow_up." not in where]
-    first_parts += [(f"{f.id} answer", conversation.red_flag(f, "en-US").speech.plain()) for f in content.red_flags.values()]
+    first_parts += [
+        (f"{f.id} answer in {locale}", conversation.red_flag(Finding(f.id, f.level, False, 0, 0), locale).speech.plain())
+        for f in content.red_flags.values()
+        for locale in content.locales
+    ]
     first_parts += [("welcome", conversation.welcome().speech.plain()), ("help", conversation.help().speech.plain())]
     counts = sorted(((len(text.split()), where) for where, text in first_parts), reverse=True)
     worst = "\n".join(f"  {n} words  {where}" for n, where in counts[:8])

@@ -140,8 +140,32 @@ BREAKAGES = {
     "a red flag with a topic's id": (FLAGS, "  - id: new_medicine", "  - id: now_calf", [
         "content/red_flags.yaml: entry 'now_calf': field 'id': duplicate id: already a red flag or a topic",
     ]),
-    "a red flag citing an unknown source": (FLAGS, "    sources: [NHS]\nsoon:", "    sources: [BLOG]\nsoon:", [
+    "a red flag citing an unknown source": (FLAGS, "    sources: [NHS]\nurgent:", "    sources: [BLOG]\nurgent:", [
         "content/red_flags.yaml: entry 'chest_pain': field 'sources': unknown source 'BLOG' (see sources.yaml)",
+    ]),
+    "an urgent sign's advice too long to say before the way to get help": (FLAGS,
+        "    advice: A cramp that lasts over ten minutes needs a check.", "    advice: " + "word " * 31, [
+        "content/red_flags.yaml: entry 'long_cramp': field 'advice': 31 words; keep it to 30 and offer the rest",
+    ]),
+    "a sign that is over given no level": (FLAGS,
+        "    title: Chest pain\n", "    title: Chest pain\n    passed: later\n", [
+        "content/red_flags.yaml: entry 'chest_pain': field 'passed': a level no more urgent than 'emergency': emergency, urgent, soon",
+    ]),
+    "a slow-onset flag that is an emergency itself": (FLAGS,
+        "    title: Chest pain\n", "    title: Chest pain\n    slowly: chest_pain\n", [
+        "content/red_flags.yaml: entry 'chest_pain': field 'slowly': 'chest_pain' is not an urgent or soon red flag",
+    ]),
+    "a sign of one word": (FLAGS, "      - [chest, chest_feeling]", "      - [chest]", [
+        "content/red_flags.yaml: entry 'chest_pain': field 'signs': ['chest']: a sign is a list of at least two word classes or words, or {anywhere: [...]}",
+    ]),
+    "a look-alike with a word YAML reads as true": (FLAGS, "  - chest of drawers", "  - [chest, on, drawers]", [
+        "content/red_flags.yaml: field 'calm': ['chest', True, 'drawers']: a phrase, or a list of at least two word classes or words (quote words YAML reads as true or false, like \"on\" and \"no\")",
+    ]),
+    "a word class with a word YAML reads as false": (FLAGS, "  chest_feeling: [pain, tight, crushing]", "  chest_feeling: [pain, no]", [
+        "content/red_flags.yaml: field 'words.chest_feeling': must be a non-empty list of words (quote words YAML reads as true or false, like \"on\" and \"no\")",
+    ]),
+    "no urgent level": (FLAGS, "urgent:", "urgnet:", [
+        "content/red_flags.yaml: the file must have top-level lists 'emergency', 'urgent', 'soon'",
     ]),
     "a red flag phrase Alexa would refuse": (FLAGS, "heart attack]", "heart attack, chest pain!]", [
         "content/red_flags.yaml: entry 'chest_pain': field 'said': 'chest pain!': use lower-case words only",
@@ -167,13 +191,19 @@ BREAKAGES = {
         "content/answers/basic.yaml: entry 'now_calf': field 'follow_up': a topic answered by a routine says only what the routine says",
     ]),
     "an emergency number in words": (LOCALES, '"911"', "nine one one", [
-        "content/locales.yaml: entry 'en-US': field 'emergency_number': digits only: the skill speaks them one by one",
+        "content/locales.yaml: entry 'en-US': field 'emergency_number': digits only, as on the card; say it otherwise with 'spoken_number'",
+    ]),
+    "a locale with nowhere to get seen today": (LOCALES, '    urgent_care: "Get medical help today: go to urgent care."\n', "", [
+        "content/locales.yaml: entry 'en-US': field 'urgent_care': missing",
     ]),
     "a malformed locale": (LOCALES, "locale: en-GB", "locale: english", [
         "content/locales.yaml: entry 'english': field 'locale': must look like en-US",
     ]),
-    "a prompt that lost its number": (PROMPTS, "Call {number} now, or", "Call now, or", [
+    "a prompt that lost its number": (PROMPTS, "Call {number} now.", "Call now.", [
         "content/prompts.yaml: entry 'prompts': field 'emergency_call': must use exactly {number}",
+    ]),
+    "a line after the fallback that lost its number": (PROMPTS, "If this is an emergency, call {number}.", "If this is an emergency, call.", [
+        "content/prompts.yaml: entry 'prompts': field 'safety_line': must use exactly {number}",
     ]),
 }
 
@@ -216,12 +246,15 @@ def test_the_error_message_lists_each_problem_on_its_own_line(content_dir):
 def test_red_flags_become_the_symptom_slot_type_and_locales_their_numbers(content_dir):
     content = load_content(content_dir)
     chest = content.red_flags["chest_pain"]
-    assert chest.urgency == "emergency" and chest.why.startswith("Chest pain")
-    assert content.slot_types["Symptom"]["chest_pain"][0] == "chest pain"
-    assert content.locales["en-GB"].emergency_number == "999"
-    assert content.locales["en-GB"].urgent_line == "NHS 111"
-    assert content.most_urgent_flag(["new_medicine", None, "chest_pain"]) is chest
-    assert content.most_urgent_flag(["now_calf", None]) is None
+    assert chest.level == "emergency" and chest.why.startswith("Chest pain")
+    assert content.red_flags["long_cramp"].level == "urgent" and content.red_flags["new_medicine"].level == "soon"
+    # The model's values: the phrases, then the signs spelled out ("chest pain" is said
+    # outright, so the sign's spelling of it is not a second value).
+    assert content.slot_types["Symptom"]["chest_pain"][:2] == ("chest pain", "pain in my chest")
+    assert "breastbone crushing" in content.slot_types["Symptom"]["chest_pain"]
+    assert content.locales["en-GB"].emergency_number == "999" and content.locales["en-GB"].soon_line == "NHS 111"
+    assert content.locales["en-US"].spoken_number == "9 1 1" and content.locales["en-AU"].spoken_number == "triple zero"
+    assert content.triage_rules.calm == ("chest of drawers",)
 
 
 def test_missing_red_flags_stop_start_up(content_dir):
@@ -251,13 +284,18 @@ def test_compiled_content_is_the_same_content_and_a_stale_copy_is_never_used(con
     assert load_content(content_dir).topics["cause_general"].speech == "Often there is no one cause."
 
 
-def test_content_compiled_for_requests_leaves_out_phrases_and_tools_never_load_it(content_dir):
+def test_content_compiled_for_requests_keeps_what_the_triage_reads_and_tools_never_load_it(content_dir):
     from skill.core.content import compile_content
+    from skill.core.safety import triage_for
 
     full = load_content(content_dir)
     compile_content(content_dir, for_requests=True)
     lean = load_content(content_dir, for_requests=True)
-    assert lean.red_flags["chest_pain"].said == () and lean.topics["now_calf"].asked == {}
+    # Lambda reads the words people say with the red flags' phrases and signs: they stay.
+    assert lean.red_flags == full.red_flags and lean.triage_rules == full.triage_rules
+    assert [f.flag for f in triage_for(lean).findings("my chest is crushing")] == ["chest_pain"]
+    # What only the interaction model needs does not.
+    assert lean.topics["now_calf"].asked == {} and lean.routines["calf"].said == ()
     assert set(lean.slot_types["Symptom"]) == set(full.slot_types["Symptom"])
     for topic_id, topic in full.topics.items():
         assert lean.topics[topic_id] == topic._replace(asked=lean.topics[topic_id].asked)

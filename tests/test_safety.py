@@ -1,29 +1,37 @@
-"""The red-flag safety net: call your emergency number first, from anywhere, in every locale.
+"""The red-flag safety net: three levels, answered first from anywhere, from every word heard.
 
-Every phrasing in content/red_flags.yaml is said through the offline dialog on its own,
-in passing after a cramp, after a follow-up offer and mid-routine (and a spread of them in
-every locale); it must get the call-now answer with that locale's number in the first
-sentence. Ordinary cramp talk
-must never get it, and see-a-doctor-soon signs get calm advice.
+Emergency: the first words are the call with the locale's number. Urgent: where to get
+seen today, then when to call. Soon: calm advice. The net reads every slot's words,
+resolved by Alexa or not (ER_SUCCESS_NO_MATCH), of every intent, in every state; a
+question about a sign is answered and says to call if it is happening.
 """
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import pytest
 import yaml
 
 from conftest import CheckedDialog
-from skill.core.content import EMERGENCY, SOON, load_content
+from skill.core.content import load_content
+from skill.core.conversation import Conversation, spoken_digits
 from skill.core.speech import ssml_to_plain
+from skill.core.triage import EMERGENCY, SOON, URGENT, Finding
+from skill.simulator.accuracy import level_heard, score_red_flags, score_triage_file
+from skill.interaction_model import model_path
+from skill.simulator.nlu import normalize, resolver_for
 
 CONTENT = load_content()
 DATA = Path(__file__).parent / "data"
 LOCALES = sorted(CONTENT.locales)
-NUMBERS = {"en-US": "9 1 1", "en-CA": "9 1 1", "en-GB": "9 9 9", "en-AU": "0 0 0", "en-IN": "1 1 2"}
-EMERGENCIES = [f for f in CONTENT.red_flags.values() if f.urgency == EMERGENCY]
-SOON_SIGNS = [f for f in CONTENT.red_flags.values() if f.urgency == SOON]
+NUMBERS = {"en-US": "9 1 1", "en-CA": "9 1 1", "en-GB": "9 9 9", "en-AU": "triple zero", "en-IN": "1 1 2"}
+CARD_NUMBERS = {"en-US": "911", "en-CA": "911", "en-GB": "999", "en-AU": "000", "en-IN": "112"}
+EMERGENCIES = [f for f in CONTENT.red_flags.values() if f.level == EMERGENCY]
+URGENT_SIGNS = [f for f in CONTENT.red_flags.values() if f.level == URGENT]
+SOON_SIGNS = [f for f in CONTENT.red_flags.values() if f.level == SOON]
+TRIAGE_SETS = sorted(DATA.glob("triage_*.yaml"))
 HELD_OUT = sorted(DATA.glob("red_flags_heldout*.yaml"))
 
 
@@ -31,22 +39,19 @@ def said(turn) -> str:
     return ssml_to_plain(turn.speech_ssml)
 
 
-def sentences(text: str) -> list[str]:
-    return [s for s in text.replace("? ", ". ").split(". ") if s]
+def now(flag) -> Finding:
+    return Finding(flag.id, flag.level, False, 0, 0)
 
 
-def is_alarm(turn) -> bool:
-    return said(turn).startswith("This could be an emergency")
-
-
-def assert_call_now(turn, locale: str) -> None:
+def assert_call_first(turn, locale: str, flag=None) -> None:
     text = said(turn)
-    first = sentences(text)[:2]
-    assert first == ["This could be an emergency", f"Call {NUMBERS[locale]} now, or your local emergency number"], text
-    assert "can't call for you" in text
+    assert text.startswith(f"Call {NUMBERS[locale]} now."), text
+    assert f"Call {NUMBERS[locale]} or your local emergency number" in text and "can't call for you" in text
+    if flag is not None:
+        assert text.split(". ", 1)[1].startswith(flag.why), text
     response = turn.response["response"]
     assert response["shouldEndSession"] is True
-    assert response["card"]["title"] == f"Call {NUMBERS[locale].replace(' ', '')} now"
+    assert response["card"]["title"] == f"Call {CARD_NUMBERS[locale]} now"
     assert turn.response.get("sessionAttributes") in (None, {})
 
 
@@ -56,65 +61,172 @@ def dialogs():
 
 
 def test_the_numbers_come_from_content_for_all_five_locales():
-    assert {locale: " ".join(facts.emergency_number) for locale, facts in CONTENT.locales.items()} == NUMBERS
+    assert {locale: facts.spoken_number for locale, facts in CONTENT.locales.items()} == NUMBERS
+    assert {locale: facts.emergency_number for locale, facts in CONTENT.locales.items()} == CARD_NUMBERS
 
 
-def assert_heard_and_called(dialog: CheckedDialog, flag, phrases, locale: str) -> None:
-    for phrase in phrases:
+# --------------------------------------------------------------------------- emergency
+
+
+@pytest.mark.parametrize("flag", EMERGENCIES, ids=[f.id for f in EMERGENCIES])
+def test_every_emergency_phrase_gets_the_call_as_its_first_words(dialogs, flag):
+    """Each phrase alone; a spread of them in passing, after an offer and mid-routine."""
+    dialog = dialogs["en-US"]
+    for phrase in flag.said:
+        turn = dialog.say(phrase)
+        assert_call_first(turn, "en-US")
+    for phrase in flag.said[:: max(1, len(flag.said) // 6)]:
         for opening, utterance in (
-            (None, phrase),
             (None, f"ask cramp coach my calf is cramping and {phrase}"),
             ("ask cramp coach why do i get cramps at night", phrase),
             ("ask cramp coach to guide me through the calf stretch", phrase),
         ):
             if opening is not None:
-                offer = dialog.say(opening)
-                assert dialog.session_open, said(offer)
-            turn = dialog.say(utterance)
-            assert turn.slots.get("symptom", {}).get("id") == flag.id, (utterance, turn.intent, turn.slots)
-            assert_call_now(turn, locale)
+                dialog.say(opening)
+                assert dialog.session_open
+            assert_call_first(dialog.say(utterance), "en-US")
             assert not dialog.session_open
 
 
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_locale_hears_its_own_number_first(dialogs, locale):
+    for flag in EMERGENCIES:
+        for phrase in flag.said[:: max(1, len(flag.said) // 3)]:
+            assert_call_first(dialogs[locale].say(phrase), locale)
+
+
 @pytest.mark.parametrize("flag", EMERGENCIES, ids=[f.id for f in EMERGENCIES])
-def test_every_emergency_phrasing_gets_the_call_first_alone_in_passing_after_an_offer_and_mid_routine(
-    dialogs, flag
-):
-    assert_heard_and_called(dialogs["en-US"], flag, flag.said, "en-US")
+def test_after_the_call_one_sentence_on_why_then_that_the_skill_cannot_call(flag):
+    reply = Conversation(CONTENT).red_flag(now(flag), "en-GB")
+    text = reply.speech.plain()
+    assert text.startswith(f"Call 9 9 9 now. {flag.why}")
+    assert text.endswith("I can't call for you. Call 9 9 9 or your local emergency number, or ask someone nearby to call.")
+    assert len(text.split()) < 50
+    assert reply.ends_session and reply.card.title == "Call 999 now"
+
+
+def test_a_bite_or_sting_gets_first_aid_that_does_no_harm(dialogs):
+    text = said(dialogs["en-AU"].say("a tiger snake bit me on the ankle"))
+    assert text.startswith("Call triple zero now.")
+    assert "Keep still. Don't cut, suck or ice the bite." in text
+
+
+def test_an_unknown_locale_hears_its_local_emergency_number():
+    reply = Conversation(CONTENT).red_flag(now(EMERGENCIES[0]), "fr-FR")
+    assert reply.speech.plain().startswith("Call your local emergency number now.")
+    assert reply.card.title == "Call your local emergency number now"
+    assert reply.ends_session
+
+
+# --------------------------------------------------------------------------- urgent and soon
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-@pytest.mark.parametrize("flag", EMERGENCIES, ids=[f.id for f in EMERGENCIES])
-def test_every_locale_gets_the_call_with_its_own_number(dialogs, flag, locale):
-    """Every locale has the same model (test_model.py), so its phrasings are heard alike;
-    what differs is the number, checked here on a spread of each flag's phrasings."""
-    assert_heard_and_called(dialogs[locale], flag, flag.said[:: max(1, len(flag.said) // 12)], locale)
+def test_urgent_signs_say_where_to_get_seen_today_then_when_to_call(dialogs, locale):
+    care = spoken_digits(CONTENT.locales[locale].urgent_care)
+    for utterance, flag in (
+        ("it's been twenty minutes and it won't let go", "long_cramp"),
+        ("i heard a pop in my calf playing tennis", "injury"),
+        ("one of my legs is red and swollen, my breathing is fine", "red_swollen_leg"),
+        ("i've been throwing up all night and now my legs are cramping", "fluid_loss"),
+    ):
+        turn = dialogs[locale].say(utterance)
+        text = said(turn)
+        assert text.startswith(care + " " + CONTENT.red_flags[flag].advice), (utterance, text)
+        assert text.endswith(f"If it gets worse, call {NUMBERS[locale]}.")
+        assert f"Call {NUMBERS[locale]} now" not in text and not dialogs[locale].session_open
 
 
-@pytest.mark.parametrize("flag", EMERGENCIES, ids=[f.id for f in EMERGENCIES])
-def test_the_reason_is_one_short_sentence_after_the_call(dialog, flag):
-    text = said(dialog.say(f"ask cramp coach {flag.said[0]}"))
-    assert text.endswith(flag.why)
-    assert len(text.split()) <= 50
+def test_each_locale_has_its_own_way_to_get_seen_today():
+    lines = {locale: spoken_digits(facts.urgent_care) for locale, facts in CONTENT.locales.items()}
+    assert "NHS 1 1 1" in lines["en-GB"] and "urgent treatment centre" in lines["en-GB"]
+    assert "healthdirect on 1 8 0 0, 0 2 2, 2 2 2" in lines["en-AU"]
+    assert "urgent care" in lines["en-US"] and "urgent care" in lines["en-CA"]
+    assert "see a doctor" in lines["en-IN"]
+
+
+def test_an_injury_is_not_stretched():
+    reply = Conversation(CONTENT).red_flag(now(CONTENT.red_flags["injury"]), "en-US")
+    assert "Don't stretch it." in reply.speech.plain()
 
 
 @pytest.mark.parametrize("flag", SOON_SIGNS, ids=[f.id for f in SOON_SIGNS])
 @pytest.mark.parametrize("locale", LOCALES)
 def test_see_a_doctor_soon_signs_get_calm_advice(dialogs, flag, locale):
-    for phrase in flag.said:
+    for phrase in flag.said[:: max(1, len(flag.said) // 8)]:
         turn = dialogs[locale].say(f"ask cramp coach {phrase}")
-        assert turn.slots.get("symptom", {}).get("id") == flag.id, (phrase, turn.intent, turn.slots)
         text = said(turn)
-        assert text.startswith(flag.advice) and not is_alarm(turn)
+        assert text.startswith(flag.advice), (phrase, turn.intent, turn.slots, text)
         assert ("If it can't wait, call NHS 1 1 1." in text) == (locale == "en-GB")
 
 
-def test_an_unknown_locale_still_hears_to_call_the_local_number():
-    from skill.core.conversation import Conversation
+# --------------------------------------------------------------------------- when, and whose
 
-    reply = Conversation(CONTENT).red_flag(EMERGENCIES[0], "fr-FR")
-    assert reply.speech.plain().startswith("This could be an emergency. Call your local emergency number now.")
-    assert reply.ends_session
+
+def test_a_sign_that_has_passed_is_no_emergency_but_a_stroke_that_passed_still_is(dialogs):
+    dialog = dialogs["en-GB"]
+    choked = said(dialog.say("choked on a chip, coughed it up and i'm fine now, my calf is cramping"))
+    assert choked.startswith("If it has passed and you feel well now, it isn't an emergency.")
+    assert "If it comes back, call 9 9 9." in choked
+    breathless = said(dialog.say("felt breathless on the stairs but was fine after resting"))
+    assert not breathless.startswith("Call")
+    assert_call_first(dialog.say("his face drooped on one side for a few minutes but he's fine now"), "en-GB")
+    assert_call_first(dialog.say("i couldn't breathe earlier, it went away, but now it's back"), "en-GB")
+    assert_call_first(dialog.say("she was fine ten minutes ago and now her face has dropped on one side"), "en-GB")
+
+
+def test_weakness_that_came_on_over_months_is_for_a_doctor_and_sudden_weakness_for_an_ambulance(dialogs):
+    dialog = dialogs["en-US"]
+    slow = said(dialog.say("my legs feel weaker than they used to, i can't get up the stairs like i did"))
+    assert slow.startswith(CONTENT.red_flags["weakness"].advice)
+    assert_call_first(dialog.say("i suddenly can't move my legs"), "en-US")
+    assert_call_first(dialog.say("my legs have been weak for weeks and tonight they suddenly gave out"), "en-US")
+
+
+def test_a_sign_said_of_someone_else_or_hedged_is_still_heard(dialogs):
+    for utterance in (
+        "my dad's gone all floppy down one side",
+        "i think maybe she took way too many of her sleeping pills",
+        "the baby got into my tablets",
+        "he's not making any sense and his arms keep jerking",
+    ):
+        assert_call_first(dialogs["en-AU"].say(utterance), "en-AU")
+
+
+def test_a_sign_negated_is_not_heard_but_the_next_one_is(dialogs):
+    dialog = dialogs["en-US"]
+    assert not said(dialog.say("no chest pain, just my calf cramping")).startswith("Call")
+    assert_call_first(dialog.say("no chest pain but i suddenly can't move my legs"), "en-US")
+
+
+def test_a_question_about_a_sign_is_answered_then_says_to_call_if_it_is_happening(dialogs):
+    turn = dialogs["en-US"].say("what are the signs of a stroke")
+    text = said(turn)
+    assert text == f"{CONTENT.red_flags['stroke'].why} If this is happening now, call 9 1 1 or your local emergency number."
+
+
+LOOK_ALIKES = [
+    "i stubbed my toe on the chest of drawers and now my foot is cramping",
+    "i had a fit of the giggles and got a cramp in my side",
+    "i choked on my water laughing, my calf is cramping",
+    "i can't breathe through my nose because of this cold, and my calf cramps at night",
+    "my arm went numb from sleeping on it",
+    "my chest muscles are sore after push ups",
+    "i grind my teeth when i'm stressed, can that cause cramps",
+    "i was paralysed with fear when my calf cramped",
+    "does dark beer cause cramps",
+    "i nearly had a heart attack when i saw the bill, and now my foot is cramping",
+    "what's your poison for night cramps, magnesium or pickle juice",
+    "i overdosed on chocolate at christmas, could that cause cramps",
+    "stroke of luck, my cramp went away on its own",
+    "i was playing snakes and ladders and my knee went stiff",
+]
+
+
+@pytest.mark.parametrize("utterance", LOOK_ALIKES)
+def test_look_alikes_stay_calm(dialogs, utterance):
+    """medical.md section 6: an emergency word in an idiom or a harmless context."""
+    assert not said(dialogs["en-GB"].say(utterance)).startswith("Call")
 
 
 def ordinary_utterances() -> list[str]:
@@ -132,49 +244,207 @@ def test_ordinary_cramp_talk_never_raises_the_alarm(dialog):
     alarms = []
     for text in texts:
         turn = dialog.say(f"ask cramp coach {text}")
-        if is_alarm(turn):
-            alarms.append(f"{text!r} -> {turn.slots.get('symptom')}")
+        if said(turn).startswith("Call 9 1 1 now."):
+            alarms.append(f"{text!r} -> {turn.intent} {turn.slots}")
     assert alarms == []
 
 
+# --------------------------------------------------------------------------- measured blind
+
+
+@pytest.mark.parametrize("path", TRIAGE_SETS, ids=[p.name for p in TRIAGE_SETS])
+def test_blind_triage_sets_through_the_dialog(path):
+    """Sets written blind from medical.md alone (each file's header gives its first run).
+    Every emergency gets the call as its first words, every urgent sign the way to be seen
+    today, and at most 3% of calm sentences raise the alarm."""
+    score = score_triage_file(CONTENT, path)
+    print(f"\n  {score.name}: {score.summary()}")
+    missed = [m for m in score.misses() if m.expected in (EMERGENCY, URGENT)]
+    assert missed == [], "\n".join(f"{m.text}: {m.got}" for m in missed)
+    calm = score.of("calm")
+    assert score.calm_alarmed <= 0.03 * len(calm), "\n".join(
+        f"{c.text}: {c.first_words}" for c in calm if c.heard == EMERGENCY
+    )
+
+
 @pytest.mark.parametrize("path", HELD_OUT, ids=[p.name for p in HELD_OUT])
-def test_held_out_emergencies_all_get_the_call_and_soon_signs_no_alarm(dialog, path):
-    data = yaml.safe_load(path.read_text())
-    missed = []
-    for entry in data["emergency"]:
-        turn = dialog.say(f"ask cramp coach {entry['text']}")
-        if sentences(said(turn))[1:2] != ["Call 9 1 1 now, or your local emergency number"]:
-            missed.append(f"{entry['text']!r} ({entry['flag']}): {turn.intent} {turn.slots}")
-    alarmed = [e["text"] for e in data["soon"] if is_alarm(dialog.say(f"ask cramp coach {e['text']}"))]
-    print(f"\n  {path.name}: {len(data['emergency']) - len(missed)}/{len(data['emergency'])} emergencies called")
-    assert missed == [] and alarmed == []
+def test_older_held_out_sets_every_emergency_and_urgent_sign_and_no_alarm(path):
+    score = score_red_flags(CONTENT, resolver_for(model_path("en-US")), path)
+    print(f"\n  {path.name}: {score.emergencies - len(score.missed)}/{score.emergencies} emergencies called")
+    assert score.missed == () and score.false_alarms == ()
 
 
-# Real envelopes through lambda_handler: the safety net reads every slot of every intent.
+# --------------------------------------------------------------------------- words Alexa could not resolve
 
-from test_lambda import intent_event, invoke  # noqa: E402
+from test_lambda import envelope, invoke  # noqa: E402
+
+# Intents whose slots take a description: a Symptom slot (reported) or a phrase slot.
+FREE_TEXT_SLOTS = sorted(
+    (intent.name, slot.name)
+    for intent in [*CONTENT.question_intents.values(), *CONTENT.action_intents.values()]
+    for slot in intent.slots
+    if slot.type in ("Symptom", "AMAZON.SearchQuery") and not slot.asked_about
+)
+# One raw description per red flag, in words that are not one of the model's values.
+RAW = {
+    "whole_body_spasms": "every muscle i have is knotting up at once",
+    "locked_jaw": "my jaw is jammed shut since i cut my foot on a nail",
+    "poison": "i was spraying roundup on the fence and now i'm cramping",
+    "unbearable_pain": "the pain is ten out of ten and i'm screaming",
+    "clot_in_lung": "my calf is swollen and now i can't get my breath",
+    "chest_pain": "my chest is crushing",
+    "stroke": "her face has dropped down one side",
+    "breathing": "i cant breathe properly",
+    "seizure": "he's thrashing about on the floor and won't answer",
+    "dark_urine": "my pee is the colour of cola after the marathon",
+    "heat_stroke": "he's boiling hot and muddled after working in the sun",
+    "meningitis": "high fever and she can't bend her neck forward",
+    "cold_limb": "my foot has gone white and icy",
+    "compartment": "the plaster on my arm is too tight and my fingers are puffing up",
+    "sudden_weakness": "i suddenly can't move my legs",
+    "cauda_equina": "my back is in spasm and i can't feel my bum",
+    "envenomation": "a redback got me on the hand",
+    "tetany": "my lips are tingling and my hands are curling into claws",
+    "overdose": "took way too many of my muscle relaxers",
+    "confusion": "she's talking gobbledygook and her arms keep jerking",
+    "long_cramp": "it's been twenty minutes and it still won't let go",
+    "injury": "felt like someone kicked me in the calf",
+    "fluid_loss": "i've had the runs for two days and now my legs are cramping",
+    "red_swollen_leg": "my left calf is red and puffy and hot",
+    "frequent_cramps": "i get them nearly every single night",
+    "new_medicine": "ever since i started a statin",
+    "weakness": "my legs are getting weaker",
+    "claudication": "my calf aches when i walk and goes away when i stop",
+    "alcohol": "i drink a lot most nights",
+}
+BENIGN = [
+    "my toes feel a bit tight", "a cramp in my calf", "the chest of drawers", "after my run",
+    "it woke me up at three", "my hamstring again", "stiff after the gym", "a fit of the giggles",
+]
 
 
-@pytest.mark.parametrize("intent", ["AMAZON.HelpIntent", "FoodIntent", "AMAZON.YesIntent", "SomeNewIntent"])
-def test_a_red_flag_in_any_slot_of_any_intent_is_answered_first(intent):
-    event = intent_event(intent, {"whatever": "breathing"}, attributes={"offer_from": "cause_night"})
-    event["request"]["locale"] = "en-GB"
-    response = invoke(event)
-    text = ssml_to_plain(response["response"]["outputSpeech"]["ssml"])
-    assert text.startswith("This could be an emergency. Call 9 9 9 now, or your local emergency number.")
-    assert response["response"]["shouldEndSession"] is True
-    assert response["sessionAttributes"] == {}  # the pending offer is gone with the session
+def no_match_event(intent: str, slot: str, words: str, locale: str, attributes: dict | None = None) -> dict:
+    """An IntentRequest whose slot carries words Alexa heard but could not resolve."""
+    event = copy.deepcopy(envelope("cramp_now_calf"))
+    event["session"]["new"] = False
+    event["session"]["attributes"] = attributes or {}
+    event["request"]["locale"] = locale
+    filled = {"name": slot, "value": words, "confirmationStatus": "NONE"}
+    if not intent.startswith("DescribeIntent"):  # a phrase slot carries no entity resolution
+        filled["resolutions"] = {"resolutionsPerAuthority": [{
+            "authority": "amzn1.er-authority.echo-sdk.test.Symptom", "status": {"code": "ER_SUCCESS_NO_MATCH"},
+        }]}
+    event["request"]["intent"] = {"name": intent, "confirmationStatus": "NONE", "slots": {slot: filled}}
+    return event
 
 
-def test_an_emergency_outranks_a_see_a_doctor_sign_in_the_same_request():
-    response = invoke(intent_event("SymptomIntent", {"symptom": "red_swollen_leg", "other_symptom": "breathing"}))
-    assert ssml_to_plain(response["response"]["outputSpeech"]["ssml"]).startswith("This could be an emergency")
+def test_the_raw_words_are_no_values_of_the_model_and_every_flag_has_some():
+    values = {normalize(p) for phrases in CONTENT.slot_types["Symptom"].values() for p in phrases}
+    assert set(RAW) == set(CONTENT.red_flags)
+    assert [w for w in RAW.values() if normalize(w) in values] == []
+    assert ("DescribeIntent", "description") in FREE_TEXT_SLOTS and len(FREE_TEXT_SLOTS) > 15
 
 
-def test_a_question_about_a_sign_says_to_call_if_it_is_happening(dialog):
-    turn = dialog.say("ask cramp coach what are the signs of a heart attack")
-    assert turn.slots["sign"]["id"] == "chest_pain"
-    assert sentences(said(turn))[:2] == [
-        "If this is happening now, this could be an emergency",
-        "Call 9 1 1 now, or your local emergency number",
-    ]
+@pytest.mark.parametrize("intent,slot", FREE_TEXT_SLOTS, ids=[f"{i}.{s}" for i, s in FREE_TEXT_SLOTS])
+def test_unresolved_words_in_any_free_text_slot_get_their_flags_answer(intent, slot):
+    """Every red flag, said in words Alexa could not resolve, in every intent with a slot
+    for them, mid-routine for good measure: the flag's own answer, first."""
+    conversation = Conversation(CONTENT)
+    mid_routine = {"routine": {"routine": "calf", "segment": 1, "paused": False}}
+    for flag_id, words in RAW.items():
+        for locale in ("en-AU", "en-US"):
+            response = invoke(no_match_event(intent, slot, words, locale, mid_routine))
+            expected = conversation.red_flag(now(CONTENT.red_flags[flag_id]), locale)
+            assert ssml_to_plain(response["response"]["outputSpeech"]["ssml"]) == expected.speech.plain(), (flag_id, words)
+            assert response["response"]["shouldEndSession"] is True
+
+
+@pytest.mark.parametrize("intent,slot", FREE_TEXT_SLOTS, ids=[f"{i}.{s}" for i, s in FREE_TEXT_SLOTS])
+def test_the_blind_sets_emergencies_as_unresolved_words_get_the_call_and_calm_ones_never(intent, slot):
+    cases = [c for path in TRIAGE_SETS for c in yaml.safe_load(path.read_text())["cases"]]
+    alarms, missed = [], []
+    for case in cases:
+        if case["level"] not in (EMERGENCY, "calm"):
+            continue
+        response = invoke(no_match_event(intent, slot, case["text"], case["locale"]))
+        heard = level_heard(CONTENT, response, case["locale"])
+        if case["level"] == EMERGENCY and heard != EMERGENCY:
+            missed.append(case["text"])
+        if case["level"] == "calm" and heard == EMERGENCY:
+            alarms.append(case["text"])
+    assert missed == []
+    assert len(alarms) <= 0.03 * sum(c["level"] == "calm" for c in cases), alarms
+    for words in BENIGN:
+        assert level_heard(CONTENT, invoke(no_match_event(intent, slot, words, "en-GB")), "en-GB") != EMERGENCY
+
+
+def test_a_red_flag_in_any_slot_of_any_intent_is_answered_first():
+    for intent in ("AMAZON.HelpIntent", "FoodIntent", "AMAZON.YesIntent", "SomeNewIntent"):
+        event = no_match_event(intent, "whatever", "i can't catch my breath", "en-GB", {"offer_from": "cause_night"})
+        response = invoke(event)
+        assert ssml_to_plain(response["response"]["outputSpeech"]["ssml"]).startswith("Call 9 9 9 now.")
+        assert response["response"]["shouldEndSession"] is True
+        assert response["sessionAttributes"] == {}  # the pending offer is gone with the session
+
+
+def test_a_sign_split_across_two_slots_is_heard():
+    event = no_match_event("CrampNowIntent", "symptom", "gone white and icy cold", "en-US")
+    event["request"]["intent"]["slots"]["body_part"] = {"name": "body_part", "value": "foot", "confirmationStatus": "NONE"}
+    assert ssml_to_plain(invoke(event)["response"]["outputSpeech"]["ssml"]).startswith("Call 9 1 1 now.")
+
+
+def test_an_emergency_outranks_an_urgent_sign_in_the_same_request():
+    event = no_match_event("SymptomIntent", "symptom", "my calf is red and swollen", "en-US")
+    event["request"]["intent"]["slots"]["other_symptom"] = {
+        "name": "other_symptom", "value": "and now i'm coughing up blood", "confirmationStatus": "NONE",
+    }
+    assert ssml_to_plain(invoke(event)["response"]["outputSpeech"]["ssml"]).startswith("Call 9 1 1 now.")
+
+
+# --------------------------------------------------------------------------- nobody left with nothing
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_what_answers_nothing_ends_with_what_to_do_in_an_emergency(locale):
+    line = f"If this is an emergency, call {NUMBERS[locale]}."
+    conversation = Conversation(CONTENT)
+    assert conversation.fallback(locale).speech.plain().endswith(line)
+    assert conversation.error(locale).speech.plain().endswith(line)
+    fallback = envelope("fallback")
+    fallback["request"]["locale"] = locale
+    assert ssml_to_plain(invoke(fallback)["response"]["outputSpeech"]["ssml"]).endswith(line)
+    repeat = envelope("repeat_after_answer")
+    repeat["session"]["attributes"] = {}
+    repeat["request"]["locale"] = locale
+    text = ssml_to_plain(invoke(repeat)["response"]["outputSpeech"]["ssml"])
+    assert text.startswith("There's nothing to repeat yet.") and text.endswith(line)
+
+
+def test_words_nothing_recognises_are_not_dropped():
+    """A symptom slot with words the triage can't place: the answer, then what to do if
+    they could be serious (in a routine, after its first instruction)."""
+    line = "If anything else you told me could be serious, call 9 1 1."
+    event = no_match_event("CrampNowIntent", "symptom", "my toes feel funny and fizzy", "en-US")
+    event["request"]["intent"]["slots"]["body_part"] = {
+        "name": "body_part", "value": "calf", "confirmationStatus": "NONE",
+        "resolutions": {"resolutionsPerAuthority": [{
+            "authority": "amzn1.er-authority.echo-sdk.test.BodyPart", "status": {"code": "ER_SUCCESS_MATCH"},
+            "values": [{"value": {"name": "calf", "id": "now_calf"}}],
+        }]},
+    }
+    text = ssml_to_plain(invoke(event)["response"]["outputSpeech"]["ssml"])
+    first_step = CONTENT.routines["calf_now"].steps[0].do
+    assert text.startswith(first_step) and line in text[: len(first_step) + 200]
+    question = ssml_to_plain(invoke(no_match_event("CauseIntent", "symptom", "a weird buzzing", "en-US"))["response"]["outputSpeech"]["ssml"])
+    assert line in question
+    described = ssml_to_plain(invoke(no_match_event("DescribeIntent", "description", "my husband is acting a bit odd", "en-US"))["response"]["outputSpeech"]["ssml"])
+    assert described.startswith(CONTENT.topics["not_sure"].speech) and line in described
+    calm = ssml_to_plain(invoke(no_match_event("CauseIntent", "symptom", "chest pain", "en-US"))["response"]["outputSpeech"]["ssml"])
+    assert calm.startswith("Call 9 1 1 now.")  # words it does place are answered as the sign
+
+
+def test_a_free_description_reaches_the_triage_through_the_dialog(dialogs):
+    turn = dialogs["en-GB"].say("i think my dad's gone all floppy down one side")
+    assert_call_first(turn, "en-GB")
+    turn = dialogs["en-GB"].say("my husband is acting a bit strange tonight")
+    assert not said(turn).startswith("Call")

@@ -15,6 +15,7 @@ import pytest
 from conftest import npm_package
 from skill.core.conversation import Conversation
 from skill.core.session import SessionState
+from skill.core.triage import Finding
 
 CHECKER = Path(__file__).parent / "ssml_checker"
 
@@ -37,8 +38,8 @@ def every_reply(content):
     conversation = Conversation(content)
     yield conversation.welcome()
     yield conversation.help()
-    yield conversation.fallback()
-    yield conversation.error()
+    yield conversation.fallback("en-AU")
+    yield conversation.error("en-IN")
     yield conversation.goodbye()
     yield conversation.decline_offer(SessionState(offer_from="cause_night"))
     yield conversation.accept_offer(SessionState())
@@ -48,8 +49,10 @@ def every_reply(content):
         if topic.follow_up is not None:
             yield conversation.accept_offer(SessionState(offer_from=topic.id))
     for flag in content.red_flags.values():
-        yield conversation.red_flag(flag, "en-GB")
-        yield conversation.red_flag(flag, "en-US", asked_about=True)
+        for locale in (*content.locales, "fr-FR"):
+            yield conversation.red_flag(Finding(flag.id, flag.level, False, 0, 0), locale)
+        yield conversation.red_flag(Finding(flag.id, flag.level, False, 0, 0), "en-US", asked_about=True)
+        yield conversation.red_flag(Finding(flag.id, flag.passed, True, 0, 0), "en-AU")
     yield conversation.list_routines()
     yield conversation.pain_worse()
     for routine in content.routines.values():

@@ -13,7 +13,9 @@ import zlib
 from typing import NamedTuple
 from pathlib import Path
 from types import MappingProxyType
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
+
+from .triage import SOON, Rules, Sign
 
 DEFAULT_CONTENT_DIR = Path(
     os.environ.get("CRAMP_COACH_CONTENT", Path(__file__).resolve().parents[2] / "content")
@@ -25,6 +27,10 @@ SYMPTOM_TYPE = "Symptom"
 ROUTINE_TYPE = "Routine"
 # The slot type of the catch-all "tell me about {topic}": every topic's name.
 TOPIC_TYPE = "Topic"
+# Alexa's phrase slot: whatever the person said after the carrier words, unresolved.
+SEARCH_QUERY_TYPE = "AMAZON.SearchQuery"
+# Slots whose words describe what is happening: never dropped unheard.
+FREE_TEXT_TYPES = frozenset({SYMPTOM_TYPE, SEARCH_QUERY_TYPE})
 
 
 # --------------------------------------------------------------------------- errors
@@ -144,19 +150,24 @@ class BuiltinIntent(NamedTuple):
     samples: tuple[str, ...]
 
 
-EMERGENCY, SOON = "emergency", "soon"
-
-
 class RedFlag(NamedTuple):
-    """A sign that needs more than self-care: call now (EMERGENCY) or see a doctor (SOON)."""
+    """A sign that needs more than self-care (medical.md sections 2 and 6): call the
+    emergency number now (EMERGENCY), get seen today (URGENT), or book a doctor (SOON)."""
 
     id: str
-    urgency: str  # EMERGENCY or SOON
+    level: str  # EMERGENCY, URGENT or SOON
     title: str
-    said: tuple[str, ...]  # how people say it, signs spelled out: the Symptom slot's values
+    said: tuple[str, ...]  # phrases people use for it
+    signs: tuple[Sign, ...]  # word classes (Content.triage_rules.words) heard together
     sources: tuple[str, ...]
     why: str | None = None  # EMERGENCY: one short sentence on why it is urgent
-    advice: str | None = None  # SOON: what to do, calmly
+    advice: str | None = None  # URGENT and SOON: what to do, calmly
+    first_aid: str | None = None  # EMERGENCY: what helps, or what not to do, until help comes
+    passed: str = SOON  # the level when the person says it is over ("but i'm fine now")
+    slowly: str | None = None  # the flag it is when it came on slowly (weakness over months)
+    # The condition's names ("a stroke"): what a question asks about ("what are the signs
+    # of {sign}"), read in a slot that asks; no report of a sign: "is cramp a sign of a stroke".
+    names: tuple[str, ...] = ()
 
 
 class LocaleFacts(NamedTuple):
@@ -164,8 +175,11 @@ class LocaleFacts(NamedTuple):
     adds "or your local emergency number"."""
 
     locale: str
-    emergency_number: str  # digits, spoken one by one
-    urgent_line: str | None  # a non-emergency line for when it can't wait (en-GB: NHS 111)
+    emergency_number: str  # digits, as on the card ("000")
+    spoken_number: str  # as said ("9 1 1", "triple zero")
+    # Where to get seen today (medical.md section 6), said after an urgent sign.
+    urgent_care: str
+    soon_line: str | None  # a line for when a see-a-doctor sign can't wait (en-GB: NHS 111)
     sources: tuple[str, ...]
 
 
@@ -186,14 +200,18 @@ class Prompts(NamedTuple):
     error: str
     error_reprompt: str
     card_footer: str
-    emergency_opening: str
-    sign_opening: str
+    safety_line: str
+    unheard: str
     emergency_call: str
-    emergency_call_any_number: str
     emergency_cannot_call: str
     emergency_card_title: str
-    emergency_card_title_any_number: str
-    urgent_line: str
+    local_number: str
+    sign_if_now: str
+    urgent_care_anywhere: str
+    urgent_worse: str
+    passed_soon: str
+    passed_urgent: str
+    soon_cant_wait: str
     routine_start: str
     hold: str
     seconds_left: str
@@ -224,33 +242,23 @@ class Content(NamedTuple):
     prompts: Prompts
     sources: Mapping[str, Source]
     # slot type -> value id -> phrases; derived from the topics' `asked` lists, and for
-    # SYMPTOM_TYPE from the red flags' `said` lists.
+    # SYMPTOM_TYPE from the red flags' `said` lists and spelled-out `signs`.
     slot_types: Mapping[str, Mapping[str, tuple[str, ...]]]
     red_flags: Mapping[str, RedFlag]
+    triage_rules: Rules
     locales: Mapping[str, LocaleFacts]
     routines: Mapping[str, Routine]
     action_intents: Mapping[str, ActionIntent]
 
-    def reported_flag(self, intent_name: str | None, slot_ids: Mapping[str, str | None]) -> RedFlag | None:
-        """The most urgent red flag any slot of the request reports (an emergency first).
-
-        Every slot counts, of any intent, known to this content or not, except a slot the
-        intent declares as a symptom asked about.
-        """
-        intent = self.question_intents.get(intent_name or "")
-        asked_about = {s.name for s in intent.slots if s.asked_about} if intent else set()
-        return self.most_urgent_flag(v for name, v in slot_ids.items() if name not in asked_about)
-
-    def asked_about_flag(self, intent_name: str, slot_ids: Mapping[str, str | None]) -> RedFlag | None:
-        """The red flag a question asks about ("what are the signs of a stroke"), if any."""
-        intent = self.question_intents.get(intent_name)
-        names = [s.name for s in intent.slots if s.asked_about] if intent else []
-        return self.most_urgent_flag(slot_ids.get(name) for name in names)
-
-    def most_urgent_flag(self, value_ids: Iterable[str | None]) -> RedFlag | None:
-        """The most urgent red flag among resolved slot value ids: an emergency first."""
-        flags = [self.red_flags[v] for v in value_ids if v in self.red_flags]
-        return min(flags, key=lambda flag: flag.urgency != EMERGENCY, default=None)
+    def symptom_slots(self, intent_name: str | None) -> tuple[frozenset[str], frozenset[str]]:
+        """The intent's slots that report a symptom, and those that ask about one ("what
+        are the signs of {sign}"). An intent this content doesn't know: every slot reports."""
+        intent = self.question_intents.get(intent_name or "") or self.action_intents.get(intent_name or "")
+        if intent is None:
+            return frozenset(), frozenset()
+        asked = frozenset(s.name for s in intent.slots if s.asked_about)
+        reported = frozenset(s.name for s in intent.slots if s.type in FREE_TEXT_TYPES and not s.asked_about)
+        return reported, asked
 
     def topic_for(self, intent_name: str, slot_ids: Mapping[str, str | None]) -> Topic | None:
         """The topic a question intent answers, given its slots' resolved value ids.
@@ -282,7 +290,6 @@ COMPILED_NAME = "compiled.json"
 # values, samples), which only the interaction model needs. Tools never load that kind.
 _PHRASE_FIELDS = {
     "asked": lambda asked: MappingProxyType({}),
-    "said": lambda said: (),
     "samples": lambda samples: (),
     "slot_types": lambda types: MappingProxyType(
         {name: MappingProxyType(dict.fromkeys(values, ())) for name, values in types.items()}
@@ -325,6 +332,8 @@ def compile_content(
 
 
 def _without_phrases(value):
+    if isinstance(value, Routine):  # its phrases only name it in the model
+        return value._replace(said=())
     if isinstance(value, tuple) and hasattr(value, "_fields"):
         return type(value)(
             *(_PHRASE_FIELDS[f](v) if f in _PHRASE_FIELDS else _without_phrases(v) for f, v in zip(value._fields, value))
@@ -361,12 +370,13 @@ def content_fingerprint(directory: Path) -> str:
     """A checksum of the YAML and of the code that reads it. (zlib's crc32: cheap at start-up,
     and enough to tell an edited file from the compiled one; nothing here is a secret.)"""
     checksum = 0
-    for path in [Path(__file__), Path(__file__).with_name("loader.py"), *sorted(directory.rglob("*.yaml"))]:
+    code = [Path(__file__).with_name(name) for name in ("content.py", "loader.py", "triage.py")]
+    for path in [*code, *sorted(directory.rglob("*.yaml"))]:
         checksum = zlib.crc32(path.name.encode() + b"\0" + path.read_bytes(), checksum)
     return f"{checksum:08x}"
 
 
 _TYPES = {cls.__name__: cls for cls in (
     Source, FollowUp, Topic, RoutineStep, Routine, ActionIntent, SlotSpec, QuestionIntent, BuiltinIntent,
-    RedFlag, LocaleFacts, Prompts, Content,
+    RedFlag, LocaleFacts, Prompts, Content, Rules, Sign,
 )}

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 from typing import NamedTuple
-from collections.abc import Mapping
 
-from .content import EMERGENCY, Content, RedFlag, Routine, Topic
+from .content import Content, Routine, Topic
 from .routines import Progress, number_words, segment_moves, segment_speech, segments
+from .safety import SafetyNet, Slots
 from .session import SessionState
 from .speech import Pause, Speech
+from .triage import EMERGENCY, URGENT, Finding
 
 # A beat between an answer and the offer that follows it, so the question stands apart.
 OFFER_PAUSE = Pause(600)
@@ -66,9 +67,10 @@ class Conversation:
     def __init__(self, content: Content):
         self.content = content
         self.prompts = content.prompts
+        self.safety = SafetyNet(content)
 
-    def _asking(self, text: str, reprompt: str) -> Reply:
-        return Reply(Speech.of(text), reprompt=Speech.of(reprompt))
+    def _asking(self, text: str, reprompt: str, *after: str) -> Reply:
+        return Reply(Speech.of(text, *after), reprompt=Speech.of(reprompt))
 
     def welcome(self) -> Reply:
         return self._asking(self.prompts.welcome, self.prompts.welcome_reprompt)
@@ -76,11 +78,16 @@ class Conversation:
     def help(self) -> Reply:
         return self._asking(self.prompts.help, self.prompts.help_reprompt)
 
-    def fallback(self) -> Reply:
-        return self._asking(self.prompts.fallback, self.prompts.fallback_reprompt)
+    def fallback(self, locale: str | None = None) -> Reply:
+        return self._asking(self.prompts.fallback, self.prompts.fallback_reprompt, self._safety_line(locale))
 
-    def error(self) -> Reply:
-        return self._asking(self.prompts.error, self.prompts.error_reprompt)
+    def error(self, locale: str | None = None) -> Reply:
+        return self._asking(self.prompts.error, self.prompts.error_reprompt, self._safety_line(locale))
+
+    def _safety_line(self, locale: str | None) -> str:
+        """Said last where nothing in particular was answered: whatever the person was
+        trying to say, they hear what to do if it is an emergency."""
+        return self.prompts.safety_line.format(**self.numbers(locale))
 
     def goodbye(self) -> Reply:
         return Reply(Speech.of(self.prompts.goodbye))
@@ -88,43 +95,48 @@ class Conversation:
     def answer(
         self,
         intent_name: str,
-        slot_ids: Mapping[str, str | None],
+        slots: Slots,
         locale: str | None = None,
         state: SessionState = SessionState(),
     ) -> Reply:
         """Answer a question intent; an intent that is not ours gets the fallback.
 
-        In the middle of a routine the answer ends by offering to go back to it.
+        In the middle of a routine the answer ends by offering to go back to it. Words in
+        a symptom slot that nothing recognised are not dropped: the answer adds what to
+        do if they could be serious.
         """
+        slot_ids = {name: slot.id for name, slot in slots.items()}
         topic = self.content.topic_for(intent_name, slot_ids)
         if topic is None:
-            return self.fallback()
-        flag = self.content.asked_about_flag(intent_name, slot_ids)
-        if flag is not None:
-            # Asked about, perhaps by someone who has it: the red flag's answer, but an
-            # emergency opens with "if this is happening now".
-            return self.red_flag(flag, locale, asked_about=True)
+            return self.fallback(locale)
+        asked = self.safety.asked_about(intent_name, slots)
+        if asked is not None:
+            # Asked about, perhaps by someone who has it: answered, and for an emergency,
+            # the call if it is happening now.
+            return self.red_flag(asked, locale, asked_about=True)
+        unheard = self.prompts.unheard.format(**self.numbers(locale)) if self.safety.unheard(intent_name, slots) else None
         progress = self._progress(state)
         if progress is None or topic.routine is not None:
-            return self.answer_topic(topic)
+            return self.answer_topic(topic, unheard)
         offer = self.prompts.back_to_routine.format(name=self.content.routines[progress.routine].name)
         return Reply(
-            Speech.of(topic.speech, OFFER_PAUSE, offer),
+            Speech.of(topic.speech, unheard, OFFER_PAUSE, offer),
             reprompt=Speech.of(offer, self.prompts.offer_reprompt),
             card=self._card(topic.title, topic.card),
             routine=progress,
             offer_resume=True,
         )
 
-    def answer_topic(self, topic: Topic) -> Reply:
+    def answer_topic(self, topic: Topic, unheard: str | None = None) -> Reply:
+        """A topic's answer; `unheard`, said after it (a routine: after its first step)."""
         if topic.routine is not None:
-            return self.start_routine(topic.routine, announce=False)
+            return self.start_routine(topic.routine, announce=False, unheard=unheard)
         card = self._card(topic.title, topic.card)
         offer = topic.follow_up
         if offer is None:
-            return Reply(Speech.of(topic.speech), card=card)
+            return Reply(Speech.of(topic.speech, unheard), card=card)
         return Reply(
-            Speech.of(topic.speech, OFFER_PAUSE, offer.prompt),
+            Speech.of(topic.speech, unheard, OFFER_PAUSE, offer.prompt),
             reprompt=Speech.of(offer.prompt, self.prompts.offer_reprompt),
             card=card,
             offer_from=topic.id,
@@ -153,12 +165,12 @@ class Conversation:
             return self.goodbye()
         return Reply(Speech.of(self.prompts.declined))
 
-    def repeat(self, state: SessionState) -> Reply:
+    def repeat(self, state: SessionState, locale: str | None = None) -> Reply:
         progress = self._progress(state)
         if progress is not None and not state.offer_resume and state.offer_from is None:
             return self._play(progress.routine, progress.segment)
         if state.last_speech is None:
-            return self._asking(self.prompts.nothing_to_repeat, self.prompts.help_reprompt)
+            return self._asking(self.prompts.nothing_to_repeat, self.prompts.help_reprompt, self._safety_line(locale))
         return Reply(state.last_speech, reprompt=state.last_reprompt, offer_from=state.offer_from)
 
     # -- guided routines
@@ -168,7 +180,7 @@ class Conversation:
         listed = ", ".join(names[:-1]) + f", and {names[-1]}" if len(names) > 1 else names[0]
         return self._asking(self.prompts.routines_list.format(names=listed), self.prompts.routines_list_reprompt)
 
-    def start_routine(self, routine_id: str | None, announce: bool = True) -> Reply:
+    def start_routine(self, routine_id: str | None, announce: bool = True, unheard: str | None = None) -> Reply:
         """Play a routine's first segment. Asked for by name, it opens with its name and
         safety note; started from a cramp happening now, the first words are what to do."""
         routine = self.content.routines.get(routine_id or "")
@@ -176,7 +188,7 @@ class Conversation:
             return self.list_routines()
         if announce:
             return self._play(routine.id, 0, self.prompts.routine_start.format(name=routine.name), routine.safety)
-        return self._play(routine.id, 0, after_first_step=routine.safety)
+        return self._play(routine.id, 0, after_first_step=" ".join(filter(None, [routine.safety, unheard])))
 
     def next_segment(self, state: SessionState) -> Reply:
         progress = self._progress(state)
@@ -283,36 +295,67 @@ class Conversation:
 
     # -- red flags
 
-    def red_flag(self, flag: RedFlag, locale: str | None, asked_about: bool = False) -> Reply:
+    def red_flag(self, finding: Finding, locale: str | None, asked_about: bool = False) -> Reply:
         """The answer to a red flag, whatever was asked and whatever was going on.
 
-        An emergency: the call to make, first, with the locale's number; that the skill
-        can't call; why, in one sentence; nothing more. The session ends, so anything in
-        progress ends with it. A see-a-doctor-soon sign: its advice, calmly.
+        Emergency: the first words are the call, with the locale's number; then why, in
+        one sentence; what to do until help comes, where it matters; that the skill can't
+        call. Asked about, not reported: why, then the call if it is happening now.
+        Urgent: where to get seen today, why, and when to call. Soon: calm advice. An
+        emergency sign said to be over gets its flag's `passed` level. Every red-flag
+        answer ends the session, and anything in progress with it.
         """
+        flag = self.content.red_flags[finding.flag]
+        numbers = self.numbers(locale)
         facts = self.content.locales.get(locale or "")
-        if flag.urgency == EMERGENCY:
-            if facts is None:
-                call, title = self.prompts.emergency_call_any_number, self.prompts.emergency_card_title_any_number
-            else:
-                call = self.prompts.emergency_call.format(number=spoken_digits(facts.emergency_number))
-                title = self.prompts.emergency_card_title.format(number=facts.emergency_number)
-            opening = self.prompts.sign_opening if asked_about else self.prompts.emergency_opening
-            speech = Speech.of(opening, call, self.prompts.emergency_cannot_call, flag.why)
-            card_text = f"{title}, or your local emergency number. {flag.title}: {flag.why}"
-            return Reply(speech, card=self._card(title, f"{card_text} {self.prompts.emergency_cannot_call}"))
-        line = facts.urgent_line if facts is not None else None
-        urgent = self.prompts.urgent_line.format(line=spoken_digits(line)) if line else None
-        card_urgent = self.prompts.urgent_line.format(line=line) if line else None
+        if finding.level == EMERGENCY and not finding.passed:
+            title = self.prompts.emergency_card_title.format(number=numbers["card_number"])
+            if asked_about:
+                if_now = self.prompts.sign_if_now.format(**numbers)
+                return Reply(Speech.of(flag.why, if_now), card=self._card(flag.title, f"{flag.why} {if_now}"))
+            call = self.prompts.emergency_call.format(**numbers)
+            cannot_call = self.prompts.emergency_cannot_call.format(**numbers)
+            speech = Speech.of(call, flag.why, flag.first_aid, cannot_call)
+            card_text = " ".join(filter(None, [f"{flag.title}: {flag.why}", flag.first_aid, cannot_call]))
+            return Reply(speech, card=self._card(title, card_text.replace(numbers["number"], numbers["card_number"])))
+        if finding.level == EMERGENCY:  # said to be over, and still an emergency (a stroke that passed)
+            return self.red_flag(finding._replace(passed=False), locale, asked_about)
+        if finding.level == URGENT:
+            care = facts.urgent_care if facts else self.prompts.urgent_care_anywhere
+            why = self.prompts.passed_urgent if finding.passed else flag.advice
+            worse = self.prompts.urgent_worse.format(**numbers)
+            card = self._card(flag.title, f"{care} {why} {worse}".replace(numbers["number"], numbers["card_number"]))
+            return Reply(Speech.of(spoken_digits(care), why, worse), card=card)
+        if finding.passed:
+            passed = self.prompts.passed_soon.format(**numbers)
+            return Reply(Speech.of(passed), card=self._card(flag.title, passed.replace(numbers["number"], numbers["card_number"])))
+        line = facts.soon_line if facts is not None else None
+        cant_wait = self.prompts.soon_cant_wait.format(line=line) if line else None
         return Reply(
-            Speech.of(flag.advice, urgent),
-            card=self._card(flag.title, " ".join(filter(None, [flag.advice, card_urgent]))),
+            Speech.of(flag.advice, spoken_digits(cant_wait) if cant_wait else None),
+            card=self._card(flag.title, " ".join(filter(None, [flag.advice, cant_wait]))),
         )
+
+    def numbers(self, locale: str | None) -> dict[str, str]:
+        """The emergency number as said and as written, for the locale; with no number
+        for it, "your local emergency number"."""
+        facts = self.content.locales.get(locale or "")
+        if facts is None:
+            local = self.prompts.local_number
+            return {"number": local, "number_or_local": local, "card_number": local}
+        return {
+            "number": facts.spoken_number,
+            "number_or_local": f"{facts.spoken_number} or {self.prompts.local_number}",
+            "card_number": facts.emergency_number,
+        }
 
     def _card(self, title: str, text: str) -> Card:
         return Card(title, f"{text}\n\n{self.prompts.card_footer}")
 
 
 def spoken_digits(text: str) -> str:
-    """Numbers said digit by digit, as people say emergency numbers: "911" -> "9 1 1"."""
-    return re.sub(r"\d+", lambda match: " ".join(match.group()), text)
+    """Numbers said digit by digit, as people say phone numbers: "NHS 111" -> "NHS 1 1 1";
+    groups stay apart: "1800 022 222" -> "1 8 0 0, 0 2 2, 2 2 2"."""
+    return re.sub(
+        r"\d+(?: \d+)*", lambda match: ", ".join(" ".join(group) for group in match.group().split()), text
+    )

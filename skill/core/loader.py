@@ -15,17 +15,21 @@ from typing import Any
 from collections.abc import Mapping
 
 from .content import (
-    EMERGENCY, ROUTINE_TYPE, SOON, SYMPTOM_TYPE, ActionIntent, BuiltinIntent, Content, ContentError,
-    FollowUp, LocaleFacts, Problem, Prompts, QuestionIntent, RedFlag, Routine, RoutineStep, SlotSpec,
-    Source, Topic,
+    ROUTINE_TYPE, SEARCH_QUERY_TYPE, SYMPTOM_TYPE, ActionIntent, BuiltinIntent, Content, ContentError, FollowUp,
+    LocaleFacts, Problem, Prompts, QuestionIntent, RedFlag, Routine, RoutineStep, SlotSpec, Source, Topic,
 )
+from .triage import EMERGENCY, END_OF_CLAUSE, LEVELS, SOON, URGENT, Rules, Sign
 
 MAX_SPOKEN_WORDS = 50  # The spoken part of a first answer: short, more is offered.
 MAX_FOLLOW_UP_WORDS = 90
 MAX_SLOT_VALUE_CHARS = 140  # Alexa's limit for a custom slot value or synonym.
 MAX_WHY_WORDS = 20  # An emergency answer says why in one short sentence, then stops.
+MAX_FIRST_AID_WORDS = 16  # ...and, where it matters, what to do until help comes.
+MAX_URGENT_CARE_WORDS = 20  # Where to get seen today, said first for an urgent sign.
+# Said with the locale's line and "if it gets worse, call": the whole stays short.
+MAX_ADVICE_WORDS = {URGENT: 30, SOON: MAX_SPOKEN_WORDS}
 MIN_RED_FLAG_PHRASES = 6  # People say a symptom many ways; the model must know them.
-MAX_PHRASES_PER_SIGN = 1200  # A sign's words multiply out; keep the model a sane size.
+MAX_PHRASES_PER_SIGN = 120  # A sign's words multiply out; the model takes an even spread of them.
 MAX_STEP_WORDS = 20  # A step is said before its count: hands are busy, keep it short.
 MAX_SAFETY_WORDS = 25
 MIN_HOLD_SECONDS, MAX_HOLD_SECONDS = 5, 60
@@ -34,6 +38,8 @@ MIN_ROUTINE_PHRASES = 5
 _ID = re.compile(r"[a-z][a-z0-9_]*")
 _INTENT_NAME = re.compile(r"[A-Z][A-Za-z]*Intent")
 _SLOT_TYPE = re.compile(r"[A-Z][A-Za-z]*")
+# Built-in slot types the skill uses: a phrase slot for free descriptions.
+BUILT_IN_SLOT_TYPES = frozenset({SEARCH_QUERY_TYPE})
 # Alexa allows letters, spaces, apostrophes, and periods in abbreviations ("a. l. s.").
 _SPOKEN_PHRASE = re.compile(r"[a-z]+\.?(?:'[a-z]+)?(?: [a-z]+\.?(?:'[a-z]+)?)*")
 _SAMPLE_SLOT = re.compile(r"\{([a-z_]+)\}")
@@ -44,9 +50,15 @@ _PLACEHOLDER = re.compile(r"\{([a-z_]*)\}")
 
 # Prompts filled in by the skill: each must use exactly these {placeholders}.
 PROMPT_PLACEHOLDERS = {
+    "safety_line": {"number"},
+    "unheard": {"number"},
     "emergency_call": {"number"},
+    "emergency_cannot_call": {"number_or_local"},
     "emergency_card_title": {"number"},
-    "urgent_line": {"line"},
+    "sign_if_now": {"number_or_local"},
+    "urgent_worse": {"number"},
+    "passed_soon": {"number"},
+    "soon_cant_wait": {"line"},
     "routine_start": {"name"},
     "seconds_left": {"seconds"},
     "routine_done": {"name"},
@@ -65,6 +77,7 @@ class Loader:
         # own problems is not also reported as a reference to an unknown topic.
         self.topic_ids_seen: set[str] = set()
         self.unreadable: list[str] = []  # files that are missing or not valid YAML
+        self.symptom_values: dict[str, tuple[str, ...]] = {}  # red flag id -> the model's phrases
 
     # -- helpers
 
@@ -141,7 +154,7 @@ class Loader:
                     continue
                 topics[topic.id] = topic
                 topic_file[topic.id] = self.display(path)
-        red_flags = self.load_red_flags(self.directory / "red_flags.yaml", sources, set(topics))
+        red_flags, triage_rules = self.load_red_flags(self.directory / "red_flags.yaml", sources, set(topics))
         locales = self.load_locales(self.directory / "locales.yaml", sources)
         routines = self.load_routines(self.directory / "routines.yaml", sources)
         # References span files: with intents.yaml broken or any file unreadable, checking
@@ -165,6 +178,7 @@ class Loader:
                 {name: MappingProxyType(values) for name, values in slot_types.items()}
             ),
             red_flags=MappingProxyType(red_flags),
+            triage_rules=triage_rules,
             locales=MappingProxyType(locales),
             routines=MappingProxyType(routines),
             action_intents=MappingProxyType({i.name: i for i in actions}),
@@ -272,7 +286,7 @@ class Loader:
                 slot.fail("asked_about", f"only a {SYMPTOM_TYPE} slot can be a symptom asked about")
             if slot_name is not None and not _ID.fullmatch(slot_name):
                 self.problem(file, entry.name, "slots.name", "must be lower_snake_case")
-            if slot_type is not None and not _SLOT_TYPE.fullmatch(slot_type):
+            if slot_type is not None and not _SLOT_TYPE.fullmatch(slot_type) and slot_type not in BUILT_IN_SLOT_TYPES:
                 self.problem(file, entry.name, "slots.type", "must be CamelCase letters")
             if slot.ok and slot_name and slot_type:
                 slots.append(SlotSpec(slot_name, slot_type, asked_about is True))
@@ -283,8 +297,12 @@ class Loader:
         samples = entry.text_list("samples")
         declared = {slot.name for slot in slots}
         used: set[str] = set()
+        phrase_slots = {slot.name for slot in slots if slot.type == SEARCH_QUERY_TYPE}
         for sample in samples:
-            used |= self.check_sample(file, entry.name, sample, declared)
+            in_sample = self.check_sample(file, entry.name, sample, declared)
+            if in_sample & phrase_slots and len(in_sample) > 1:
+                self.problem(file, entry.name, "samples", f"'{sample}': a phrase slot ({SEARCH_QUERY_TYPE}) must be the only slot in its sample")
+            used |= in_sample
         for unused in sorted(declared - used):
             self.problem(file, entry.name, "slots", f"slot '{unused}' is used by no sample")
         return samples
@@ -415,47 +433,126 @@ class Loader:
 
     def load_red_flags(
         self, path: Path, sources: dict[str, Source] | None, topic_ids: set[str]
-    ) -> dict[str, RedFlag]:
+    ) -> tuple[dict[str, RedFlag], Rules]:
+        """The red flags by level, and the triage's vocabulary (word classes, look-alikes,
+        "it's over" and "it's back" words). Each flag's phrases and spelled-out signs are
+        kept in `self.symptom_values` for the interaction model."""
         file = self.display(path)
         data = self.read_yaml(path)
+        empty = Rules(MappingProxyType({}))
         if data is None:
-            return {}
-        if not isinstance(data, dict) or not all(isinstance(data.get(k), list) for k in (EMERGENCY, SOON)):
-            self.problem(file, None, None, f"the file must have top-level lists '{EMERGENCY}' and '{SOON}'")
-            return {}
+            return {}, empty
+        if not isinstance(data, dict) or not all(isinstance(data.get(k), list) for k in LEVELS):
+            self.problem(file, None, None, f"the file must have top-level lists {', '.join(map(repr, LEVELS))}")
+            return {}, empty
+        phrase_sections = ("calm", "over", "again", "slowly", "suddenly")
+        sections = {*LEVELS, "words", *phrase_sections}
+        for unknown in sorted(set(map(str, data)) - sections):
+            self.problem(file, None, unknown, f"unknown section (expected one of: {', '.join(sorted(sections))})")
         word_classes = self.load_word_classes(file, data.get("words"))
+        rules = Rules(
+            MappingProxyType(word_classes),
+            *(self.load_triage_phrases(file, name, data.get(name), word_classes) for name in phrase_sections),
+        )
         flags: dict[str, RedFlag] = {}
-        phrase_owner: dict[str, str] = {}
-        for unknown in sorted(set(map(str, data)) - {EMERGENCY, SOON, "words"}):
-            self.problem(file, None, unknown, f"unknown section (expected '{EMERGENCY}', '{SOON}' or 'words')")
-        for urgency in (EMERGENCY, SOON):
-            own_field = "why" if urgency == EMERGENCY else "advice"
-            for index, raw in enumerate(data[urgency]):
-                known = {"id", "title", own_field, "said", "signs", "sources"}
+        said_by: dict[str, str] = {}
+        spelled_by: dict[str, str] = {}
+        for level in LEVELS:
+            own_field = "why" if level == EMERGENCY else "advice"
+            for index, raw in enumerate(data[level]):
+                known = {"id", "title", own_field, "said", "signs", "names", "sources"}
+                known |= {"first_aid", "passed", "slowly"} if level == EMERGENCY else set()
                 entry = _Entry(self, file, raw, index, known, name_field="id")
                 flag_id, title = entry.text("id"), entry.text("title")
                 if flag_id is not None and not _ID.fullmatch(flag_id):
                     entry.fail("id", "must be lower_snake_case")
                 if flag_id in flags or flag_id in topic_ids:
                     entry.fail("id", "duplicate id: already a red flag or a topic")
-                text = entry.text(own_field, max_words=MAX_WHY_WORDS if urgency == EMERGENCY else MAX_SPOKEN_WORDS)
+                text = entry.text(own_field, max_words=MAX_WHY_WORDS if level == EMERGENCY else MAX_ADVICE_WORDS[level])
+                first_aid = entry.text("first_aid", required=False, max_words=MAX_FIRST_AID_WORDS)
+                passed = entry.raw.get("passed", SOON)
+                if passed not in LEVELS or LEVELS.index(passed) < LEVELS.index(level):
+                    entry.fail("passed", f"a level no more urgent than '{level}': {', '.join(LEVELS[LEVELS.index(level):])}")
                 said = entry.text_list("said")
                 if said and len(said) < MIN_RED_FLAG_PHRASES:
                     entry.fail("said", f"{len(said)} phrases; list at least {MIN_RED_FLAG_PHRASES} ways people say it")
                 for phrase in said:
                     self.check_phrase(file, entry.name, "said", phrase)
-                signs = self.spell_out_signs(entry, word_classes)
-                phrases = tuple(dict.fromkeys([*said, *signs]))
-                for phrase in phrases:
-                    owner = phrase_owner.setdefault(phrase, str(entry.name))
+                    owner = said_by.setdefault(phrase, str(entry.name))
                     if owner != entry.name:
-                        field = "said" if phrase in said else "signs"
-                        entry.fail(field, f"'{phrase}' already names red flag '{owner}'")
+                        entry.fail("said", f"'{phrase}' already names red flag '{owner}'")
+                signs = self.load_signs(entry, word_classes)
+                names = entry.text_list("names", required=False)
+                for name in names:
+                    self.check_phrase(file, entry.name, "names", name)
+                # In the model a phrase can name one value only: the first flag to spell it keeps it.
+                spelled = [p for p in self.spell_out(signs, word_classes) if spelled_by.setdefault(p, str(entry.name)) == entry.name]
                 cited = self.cited_sources(file, entry, sources)
                 if entry.ok and flag_id and title and text:
-                    details = {own_field: text}
-                    flags[flag_id] = RedFlag(flag_id, urgency, title, phrases, cited, **details)
-        return flags
+                    details = {own_field: text, "first_aid": first_aid, "passed": passed, "slowly": entry.text("slowly", required=False)}
+                    flags[flag_id] = RedFlag(flag_id, level, title, said, signs, cited, names=names, **details)
+                    self.symptom_values[flag_id] = tuple(dict.fromkeys([*said, *spelled]))
+        for flag in flags.values():
+            if flag.slowly is not None and (flag.slowly not in flags or flags[flag.slowly].level == EMERGENCY):
+                self.problem(file, flag.id, "slowly", f"'{flag.slowly}' is not an urgent or soon red flag")
+        # A phrase one flag says outright is not another's spelled-out sign.
+        for flag_id, phrases in self.symptom_values.items():
+            self.symptom_values[flag_id] = tuple(p for p in phrases if said_by.get(p, flag_id) == flag_id)
+        return flags, rules
+
+    def load_triage_phrases(self, file: str, name: str, raw: Any, word_classes: dict) -> tuple:
+        """`calm`, `over`, `again`: phrases, or lists of word classes and words said in order."""
+        if raw is None:
+            return ()
+        if not isinstance(raw, list):
+            self.problem(file, None, name, "must be a list of phrases or of lists of word classes")
+            return ()
+        items = []
+        for item in raw:
+            if isinstance(item, str) and item.strip():
+                self.check_phrase(file, None, name, item)
+                items.append(" ".join(item.split()))
+            elif isinstance(item, list) and len(item) >= 2 and all(isinstance(p, str) and p for p in item):
+                for n, part in enumerate(item):
+                    if part == END_OF_CLAUSE and n == len(item) - 1:
+                        continue  # "said last": [was, fine_w, "$"]
+                    if part not in word_classes:
+                        self.check_phrase(file, None, name, part)
+                items.append(tuple(item))
+            else:
+                hint = " (quote words YAML reads as true or false, like \"on\" and \"no\")" if isinstance(item, list) and any(isinstance(p, bool) for p in item) else ""
+                self.problem(file, None, name, f"{item!r}: a phrase, or a list of at least two word classes or words{hint}")
+        return tuple(items)
+
+    def load_signs(self, entry: _Entry, word_classes: dict[str, tuple[str, ...]]) -> tuple[Sign, ...]:
+        """Each sign is a list of word classes (or literal words) that must all be heard
+        close together, or `{anywhere: [...]}`: anywhere in what was said."""
+        signs = []
+        for raw in entry.list("signs", required=False):
+            anywhere = isinstance(raw, dict) and set(raw) == {"anywhere"}
+            sign = raw["anywhere"] if anywhere else raw
+            if not isinstance(sign, list) or len(sign) < 2 or not all(isinstance(p, str) and p for p in sign):
+                entry.fail("signs", f"{raw!r}: a sign is a list of at least two word classes or words, or {{anywhere: [...]}}")
+                continue
+            for part in sign:
+                if part not in word_classes:
+                    self.check_phrase(entry.file, entry.name, "signs", part)
+            signs.append(Sign(tuple(sign), anywhere))
+        return tuple(signs)
+
+    @staticmethod
+    def spell_out(signs: tuple[Sign, ...], word_classes: dict[str, tuple[str, ...]]) -> list[str]:
+        """Signs as phrases for the model's Symptom values ("pale foot", "white toes"). A sign
+        with many spellings gives an even spread of MAX_PHRASES_PER_SIGN of them: Alexa learns
+        from values, the skill's triage reads the classes themselves."""
+        phrases: list[str] = []
+        for sign in signs:
+            choices = [word_classes.get(part, (part,)) for part in sign.parts]
+            total = math.prod(len(c) for c in choices)
+            step = max(1, math.ceil(total / MAX_PHRASES_PER_SIGN))
+            spelled = itertools.islice(itertools.product(*choices), 0, None, step)
+            phrases.extend(p for p in (" ".join(words) for words in spelled) if len(p) <= MAX_SLOT_VALUE_CHARS)
+        return phrases
 
     def load_word_classes(self, file: str, raw: Any) -> dict[str, tuple[str, ...]]:
         """`words`: named lists of words that mean the same for a sign ("pale: [pale, white]")."""
@@ -467,30 +564,14 @@ class Loader:
         classes = {}
         for name, words in raw.items():
             if not isinstance(words, list) or not words or not all(isinstance(w, str) and w for w in words):
-                self.problem(file, None, f"words.{name}", "must be a non-empty list of words")
+                hint = " (quote words YAML reads as true or false, like \"on\" and \"no\")" if isinstance(words, list) and any(isinstance(w, bool) for w in words) else ""
+                self.problem(file, None, f"words.{name}", f"must be a non-empty list of words{hint}")
+                classes[str(name)] = ()  # known, so the signs using it report nothing more
                 continue
             for word in words:
                 self.check_phrase(file, None, f"words.{name}", word)
             classes[str(name)] = tuple(words)
         return classes
-
-    def spell_out_signs(self, entry: _Entry, word_classes: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
-        """Each sign is a list of word classes (or literal words) that must all be heard;
-        spelled out, it is every phrase that takes one word from each ("pale foot")."""
-        phrases: list[str] = []
-        for sign in entry.list("signs", required=False):
-            if not isinstance(sign, list) or len(sign) < 2 or not all(isinstance(p, str) and p for p in sign):
-                entry.fail("signs", f"{sign!r}: a sign is a list of at least two word classes or words")
-                continue
-            choices = [word_classes.get(part, (part,)) for part in sign]
-            if math.prod(len(c) for c in choices) > MAX_PHRASES_PER_SIGN:
-                entry.fail("signs", f"{sign!r} spells out over {MAX_PHRASES_PER_SIGN} phrases: split it")
-                continue
-            for part in sign:
-                if part not in word_classes:
-                    self.check_phrase(entry.file, entry.name, "signs", part)
-            phrases.extend(" ".join(words) for words in itertools.product(*choices))
-        return tuple(phrases)
 
     # -- routines.yaml
 
@@ -542,21 +623,22 @@ class Loader:
     def load_locales(self, path: Path, sources: dict[str, Source] | None) -> dict[str, LocaleFacts]:
         file = self.display(path)
         locales: dict[str, LocaleFacts] = {}
+        known = {"locale", "emergency_number", "spoken_number", "urgent_care", "soon_line", "sources"}
         for index, raw in enumerate(self.top_list(path, "locales")):
-            entry = _Entry(
-                self, file, raw, index, {"locale", "emergency_number", "urgent_line", "sources"}, name_field="locale"
-            )
+            entry = _Entry(self, file, raw, index, known, name_field="locale")
             code, number = entry.text("locale"), entry.text("emergency_number")
-            urgent_line = entry.text("urgent_line", required=False)
+            urgent_care = entry.text("urgent_care", max_words=MAX_URGENT_CARE_WORDS)
+            soon_line = entry.text("soon_line", required=False)
             if code is not None and not _LOCALE.fullmatch(code):
                 entry.fail("locale", "must look like en-US")
             if code in locales:
                 entry.fail("locale", "duplicate locale")
             if number is not None and not number.isdigit():
-                entry.fail("emergency_number", "digits only: the skill speaks them one by one")
+                entry.fail("emergency_number", "digits only, as on the card; say it otherwise with 'spoken_number'")
+            spoken = entry.text("spoken_number", required=False) or (" ".join(number) if number else None)
             cited = self.cited_sources(file, entry, sources)
-            if entry.ok and code and number:
-                locales[code] = LocaleFacts(code, number, urgent_line, cited)
+            if entry.ok and code and number and urgent_care:
+                locales[code] = LocaleFacts(code, number, spoken, urgent_care, soon_line, cited)
         return locales
 
     # -- across files
@@ -570,7 +652,7 @@ class Loader:
         routines: dict[str, Routine],
     ) -> dict[str, dict[str, tuple[str, ...]]]:
         intents_file = self.display(self.directory / "intents.yaml")
-        used_types = {slot.type for intent in intents for slot in intent.slots}
+        used_types = {slot.type for intent in intents for slot in intent.slots} - BUILT_IN_SLOT_TYPES
         if routines and ROUTINE_TYPE not in used_types:
             self.problem(
                 intents_file, None, None, f"no intent has a {ROUTINE_TYPE} slot, so no routine can be asked for"
@@ -580,7 +662,7 @@ class Loader:
                 intents_file, None, None,
                 f"no intent has a {SYMPTOM_TYPE} slot, so no red flag in red_flags.yaml can be heard",
             )
-        symptom_phrases = {phrase: flag.id for flag in red_flags.values() for phrase in flag.said}
+        symptom_phrases = {phrase: flag_id for flag_id, phrases in self.symptom_values.items() for phrase in phrases}
         for intent in intents:
             for sample in intent.samples:
                 if sample in symptom_phrases:
@@ -652,7 +734,7 @@ class Loader:
                 "no intent reaches this topic: add phrases under 'asked' or name it in intents.yaml",
             )
         if SYMPTOM_TYPE in slot_types:
-            slot_types[SYMPTOM_TYPE] = {flag.id: flag.said for flag in red_flags.values()}
+            slot_types[SYMPTOM_TYPE] = {flag_id: self.symptom_values[flag_id] for flag_id in red_flags}
         if ROUTINE_TYPE in slot_types:
             slot_types[ROUTINE_TYPE] = {routine.id: routine.said for routine in routines.values()}
         for slot_type, values in slot_types.items():

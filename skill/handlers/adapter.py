@@ -18,6 +18,7 @@ from ask_sdk_model.slu.entityresolution import StatusCode
 from ask_sdk_model.ui import SimpleCard
 
 from ..core.conversation import Reply, Screen
+from ..core.safety import Slot
 from ..core.session import SessionState
 
 @cache  # read once, the first time a screen needs it
@@ -31,13 +32,19 @@ def intent_name(handler_input: HandlerInput) -> str | None:
     return name if isinstance(name, str) else None
 
 
-def slot_ids(handler_input: HandlerInput) -> dict[str, str | None]:
-    """Each slot's entity-resolution id, or None when Alexa matched no value."""
+def slots_heard(handler_input: HandlerInput) -> dict[str, Slot]:
+    """Each slot: its entity-resolution id (None when Alexa matched no value) and the
+    words Alexa heard, matched or not (ER_SUCCESS_NO_MATCH still carries them)."""
     intent = getattr(handler_input.request_envelope.request, "intent", None)
     slots = getattr(intent, "slots", None)
     if not isinstance(slots, dict):
         return {}
-    return {name: _resolved_id(slot) for name, slot in slots.items()}
+    return {str(name): Slot(_resolved_id(slot), _words(slot)) for name, slot in slots.items()}
+
+
+def _words(slot) -> str | None:
+    value = getattr(slot, "value", None)
+    return value if isinstance(value, str) and value.strip() else None
 
 
 def _resolved_id(slot) -> str | None:

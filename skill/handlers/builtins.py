@@ -5,7 +5,7 @@ from __future__ import annotations
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name, is_request_type
 
-from .adapter import respond, session_state
+from .adapter import request_locale, respond, session_state
 from .base import ConversationHandler
 
 
@@ -32,7 +32,7 @@ class RepeatHandler(ConversationHandler):
         return is_intent_name("AMAZON.RepeatIntent")(handler_input)
 
     def handle(self, handler_input: HandlerInput):
-        return respond(handler_input, self.conversation.repeat(session_state(handler_input)))
+        return respond(handler_input, self.conversation.repeat(session_state(handler_input), request_locale(handler_input)))
 
 
 class YesHandler(ConversationHandler):
@@ -58,4 +58,4 @@ class FallbackHandler(ConversationHandler):
         return is_request_type("IntentRequest")(handler_input)
 
     def handle(self, handler_input: HandlerInput):
-        return respond(handler_input, self.conversation.fallback())
+        return respond(handler_input, self.conversation.fallback(request_locale(handler_input)))

@@ -10,7 +10,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 
 from ..core.conversation import Conversation
-from .adapter import respond, silent
+from .adapter import request_locale, respond, silent
 
 log = logging.getLogger(__name__)
 # Set when this handler answered, so the request's log line says "error".
@@ -68,4 +68,4 @@ class CatchAllExceptionHandler(AbstractExceptionHandler):
         REQUEST_FAILED.set(True)
         if not _speech_allowed(handler_input):
             return silent(handler_input)
-        return respond(handler_input, self.conversation.error())
+        return respond(handler_input, self.conversation.error(request_locale(handler_input)))

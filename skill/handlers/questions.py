@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ask_sdk_core.handler_input import HandlerInput
 
-from .adapter import intent_name, request_locale, respond, session_state, slot_ids
+from .adapter import intent_name, request_locale, respond, session_state, slots_heard
 from .base import ConversationHandler
 
 
@@ -15,7 +15,7 @@ class QuestionHandler(ConversationHandler):
     def handle(self, handler_input: HandlerInput):
         reply = self.conversation.answer(
             intent_name(handler_input),
-            slot_ids(handler_input),
+            slots_heard(handler_input),
             request_locale(handler_input),
             session_state(handler_input),
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 
-from .adapter import intent_name, respond, session_state, slot_ids
+from .adapter import intent_name, respond, session_state, slots_heard
 from .base import ConversationHandler
 
 
@@ -16,7 +16,8 @@ class RoutineStartHandler(ConversationHandler):
         return is_intent_name("RoutineIntent")(handler_input)
 
     def handle(self, handler_input: HandlerInput):
-        return respond(handler_input, self.conversation.start_routine(slot_ids(handler_input).get("routine")))
+        routine = slots_heard(handler_input).get("routine")
+        return respond(handler_input, self.conversation.start_routine(routine.id if routine else None))
 
 
 class ListRoutinesHandler(ConversationHandler):

@@ -8,19 +8,19 @@ from __future__ import annotations
 
 from ask_sdk_core.handler_input import HandlerInput
 
-from .adapter import intent_name, request_locale, respond, slot_ids
+from .adapter import intent_name, request_locale, respond, slots_heard
 from .base import ConversationHandler
 
 
 class RedFlagHandler(ConversationHandler):
-    """Any resolved slot of any intent that names a red flag."""
+    """Any slot of any intent whose value or words report a red flag."""
 
-    def _flag(self, handler_input: HandlerInput):
-        return self.conversation.content.reported_flag(intent_name(handler_input), slot_ids(handler_input))
+    def _finding(self, handler_input: HandlerInput):
+        return self.conversation.safety.reported(intent_name(handler_input), slots_heard(handler_input))
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return self._flag(handler_input) is not None
+        return self._finding(handler_input) is not None
 
     def handle(self, handler_input: HandlerInput):
-        reply = self.conversation.red_flag(self._flag(handler_input), request_locale(handler_input))
+        reply = self.conversation.red_flag(self._finding(handler_input), request_locale(handler_input))
         return respond(handler_input, reply)

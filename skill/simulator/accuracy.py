@@ -4,9 +4,14 @@ A labelled file is YAML: `utterances: [{text, topic | intent, also?: [topics]}]`
 utterance counts as right when the resolved intent and slots lead to its topic (or one
 of its `also` topics), or, for a built-in intent, to that intent.
 
-A red-flag file (`red_flags_heldout*.yaml`) has `emergency: [{text, flag}]`, `soon:
-[{text, flag}]` and `ordinary: [{text}]`: every emergency must reach an emergency answer,
-and no soon sign or ordinary sentence may.
+A red-flag file (`red_flags_heldout*.yaml`) has `emergency: [{text, flag}]`, `urgent:`
+and `soon: [{text, flag}]` and `ordinary: [{text}]`: every emergency must reach an
+emergency answer, an urgent sign the urgent one, and no other sentence an emergency.
+
+A triage file (`triage_*.yaml`, written blind from medical.md) has `cases: [{text, locale,
+level}]`, level one of emergency, urgent, soon or calm. Each case is said through the
+offline dialog in its locale, in a new session, as `python -m skill dialog --json` says
+it, and the response is read as a listener hears it (`level_heard`).
 """
 
 from __future__ import annotations
@@ -16,8 +21,10 @@ from pathlib import Path
 
 import yaml
 
-from ..core.content import EMERGENCY, Content, RedFlag
-from .nlu import Resolver
+from ..core.content import Content
+from ..core.safety import SafetyNet, Slot
+from ..core.triage import EMERGENCY, URGENT, Finding
+from .nlu import Resolution, Resolver
 
 
 @dataclass(frozen=True)
@@ -42,7 +49,7 @@ def answer_of(content: Content, resolver: Resolver, text: str) -> str:
     """The topic id the skill would answer with, the built-in intent's name, or
     "routine:ID" for a guided routine started by name."""
     resolution = resolver.resolve(text)
-    return _topic_answer(content, resolution.intent, {s.name: s.id for s in resolution.slots})
+    return _topic_answer(content, resolution.intent, _ids_as_read(content, resolution))
 
 
 def _topic_answer(content: Content, intent: str, slot_ids: dict) -> str:
@@ -77,11 +84,16 @@ def score_file(content: Content, resolver: Resolver, path: Path) -> Score:
     return Score(path.name, len(entries), tuple(misses))
 
 
-def flags_heard(content: Content, resolver: Resolver, text: str) -> tuple[RedFlag | None, RedFlag | None]:
+def slots_of(resolution: Resolution) -> dict[str, Slot]:
+    """The slots as the skill reads them from the request: resolved id and words heard."""
+    return {s.name: Slot(s.id, s.value) for s in resolution.slots if s.value is not None}
+
+
+def flags_heard(content: Content, resolver: Resolver, text: str) -> tuple[Finding | None, Finding | None]:
     """The red flag the text reports, and the one it asks about, as the skill sees them."""
     resolution = resolver.resolve(text)
-    slot_ids = {s.name: s.id for s in resolution.slots}
-    return content.reported_flag(resolution.intent, slot_ids), content.asked_about_flag(resolution.intent, slot_ids)
+    safety, slots = SafetyNet(content), slots_of(resolution)
+    return safety.reported(resolution.intent, slots), safety.asked_about(resolution.intent, slots)
 
 
 @dataclass(frozen=True)
@@ -100,13 +112,17 @@ def score_red_flags(content: Content, resolver: Resolver, path: Path) -> RedFlag
     missed, alarms = [], []
     for entry in data["emergency"]:
         flag = next(filter(None, flags_heard(content, resolver, entry["text"])), None)
-        if flag is None or flag.urgency != EMERGENCY:
-            missed.append(Miss(entry["text"], entry["flag"], flag.id if flag else "no red flag"))
+        if flag is None or flag.level != EMERGENCY:
+            missed.append(Miss(entry["text"], entry["flag"], flag.flag if flag else "no red flag"))
+    for entry in data.get("urgent") or ():
+        flag = next(filter(None, flags_heard(content, resolver, entry["text"])), None)
+        if flag is None or flag.level != URGENT:
+            missed.append(Miss(entry["text"], entry["flag"], flag.flag if flag else "no red flag"))
     calm = [(e["text"], e.get("flag", "ordinary")) for e in [*data["soon"], *data["ordinary"]]]
     for text, expected in calm:
         reported, _ = flags_heard(content, resolver, text)
-        if reported is not None and reported.urgency == EMERGENCY:
-            alarms.append(Miss(text, expected, reported.id))
+        if reported is not None and reported.level == EMERGENCY:
+            alarms.append(Miss(text, expected, reported.flag))
     return RedFlagScore(path.name, len(data["emergency"]), tuple(missed), tuple(alarms), len(calm))
 
 
@@ -145,13 +161,12 @@ def score_resolutions(content: Content, resolver: Resolver, path: Path) -> Resol
     slots_expected = emergencies = 0
     for entry in entries:
         resolution = resolver.resolve(entry["text"])
+        labelled = {name: Slot(value_id) for name, value_id in (entry.get("slots") or {}).items()}
         if resolution.intent != entry["intent"]:
             intent_misses.append(Miss(entry["text"], entry["intent"], resolution.intent))
-            heard_slots = {s.name: s.id for s in resolution.slots}
-            expected_answer = _answer(content, entry["intent"], entry.get("slots") or {})
-            if _answer(content, resolution.intent, heard_slots) != expected_answer:
+            if _answer(content, resolution.intent, slots_of(resolution)) != _answer(content, entry["intent"], labelled):
                 answer_misses.append(Miss(entry["text"], entry["intent"], resolution.intent))
-        heard = {s.name: s.id for s in resolution.slots}
+        heard = _ids_as_read(content, resolution)
         for name, value_id in (entry.get("slots") or {}).items():
             slots_expected += 1
             if heard.get(name) != value_id:
@@ -159,8 +174,8 @@ def score_resolutions(content: Content, resolver: Resolver, path: Path) -> Resol
         if entry.get("emergency"):
             emergencies += 1
             flag = next(filter(None, flags_heard(content, resolver, entry["text"])), None)
-            if flag is None or flag.urgency != EMERGENCY:
-                emergency_misses.append(Miss(entry["text"], "emergency answer", flag.id if flag else "no red flag"))
+            if flag is None or flag.level != EMERGENCY:
+                emergency_misses.append(Miss(entry["text"], "emergency answer", flag.flag if flag else "no red flag"))
     return ResolutionScore(
         path.name, len(entries), tuple(intent_misses), tuple(answer_misses), slots_expected, tuple(slot_misses),
         emergencies, tuple(emergency_misses),
@@ -177,14 +192,123 @@ def sum_scores(scores: list[ResolutionScore]) -> ResolutionScore:
     )
 
 
-def _answer(content: Content, intent: str, slot_ids: dict) -> str:
+def _ids_as_read(content: Content, resolution: Resolution) -> dict[str, str | None]:
+    """Each slot's value as the skill reads it: a symptom slot's red flag, from its
+    resolved id or from the words Alexa could not resolve; any other slot's id."""
+    safety = SafetyNet(content)
+    ids = {}
+    for name, slot in slots_of(resolution).items():
+        finding = safety.triage.most_urgent([slot.words]) if slot.id is None and slot.words else None
+        ids[name] = finding.flag if finding else slot.id
+    return ids
+
+
+def _answer(content: Content, intent: str, slots: dict[str, Slot]) -> str:
     """What the skill says for an intent and its slots, named: a red flag, a topic, a
     routine, or the intent's own answer (skip as next, cancel as stop)."""
-    flag = content.reported_flag(intent, slot_ids) or content.asked_about_flag(intent, slot_ids)
+    safety = SafetyNet(content)
+    flag = safety.reported(intent, slots) or safety.asked_about(intent, slots)
     if flag is not None:
-        return f"flag:{flag.id}" if flag.urgency != EMERGENCY else "emergency"
+        return f"flag:{flag.flag}" if flag.level != EMERGENCY else "emergency"
+    slot_ids = {name: slot.id for name, slot in slots.items()}
     answer = _topic_answer(content, intent, slot_ids)
     topic = content.topics.get(answer)
     if topic is not None and topic.routine:
         return f"routine:{topic.routine}"
     return {"SkipIntent": "AMAZON.NextIntent", "AMAZON.CancelIntent": "AMAZON.StopIntent"}.get(answer, answer)
+
+
+# --------------------------------------------------------------------------- triage files
+
+NONE = "none"  # a topic, a routine, the fallback: no red flag answer
+
+
+@dataclass(frozen=True)
+class TriageCase:
+    text: str
+    locale: str
+    level: str  # expected: emergency, urgent, soon or calm
+    heard: str  # what the response said: emergency, asked (the call if it is happening), urgent, soon or none
+    first_words: str
+
+
+@dataclass(frozen=True)
+class TriageScore:
+    name: str
+    cases: tuple[TriageCase, ...]
+
+    def of(self, level: str) -> list[TriageCase]:
+        return [c for c in self.cases if c.level == level]
+
+    @property
+    def emergencies_called(self) -> int:
+        return sum(c.heard == EMERGENCY for c in self.of(EMERGENCY))
+
+    @property
+    def calm_alarmed(self) -> int:
+        return sum(c.heard == EMERGENCY for c in self.of("calm"))
+
+    def summary(self) -> str:
+        parts = [f"emergencies with the call first {self.emergencies_called}/{len(self.of(EMERGENCY))}"]
+        for level in (URGENT, "soon"):
+            cases = self.of(level)
+            if cases:
+                right = sum(c.heard == level for c in cases)
+                alarmed = sum(c.heard == EMERGENCY for c in cases)
+                parts.append(f"{level} {right}/{len(cases)} ({alarmed} called an emergency)")
+        calm = self.of("calm")
+        parts.append(f"calm alarmed {self.calm_alarmed}/{len(calm)}, told to get help today {sum(c.heard == URGENT for c in calm)}")
+        return ", ".join(parts)
+
+    def misses(self) -> list[Miss]:
+        wrong = []
+        for case in self.cases:
+            ok = case.heard == case.level if case.level in (EMERGENCY, URGENT) else case.heard != EMERGENCY
+            if case.level == "soon":
+                ok = case.heard in ("soon", URGENT, NONE)
+            if not ok:
+                wrong.append(Miss(f"[{case.locale}] {case.text}", case.level, f"{case.heard}: {case.first_words}"))
+        return wrong
+
+
+def level_heard(content: Content, response: dict, locale: str) -> str:
+    """What a listener hears first, as a level: the call (emergency), the call if it is
+    happening now (asked), get seen today (urgent), a see-a-doctor sign (soon), or none."""
+    from ..core.conversation import Conversation, spoken_digits
+    from ..core.speech import ssml_to_plain
+
+    body = response.get("response") or {}
+    said = ssml_to_plain((body.get("outputSpeech") or {}).get("ssml") or "<speak/>")
+    conversation = Conversation(content)
+    numbers = conversation.numbers(locale)
+    if said.startswith(content.prompts.emergency_call.format(**numbers)):
+        return EMERGENCY
+    facts = content.locales.get(locale)
+    care = facts.urgent_care if facts else content.prompts.urgent_care_anywhere
+    if said.startswith(spoken_digits(care)):
+        return URGENT
+    if content.prompts.sign_if_now.format(**numbers) in said:
+        return "asked"
+    title = (body.get("card") or {}).get("title")
+    if any(flag.title == title for flag in content.red_flags.values()):
+        return "soon"
+    return NONE
+
+
+def score_triage_file(content: Content, path: Path, models_dir: Path | None = None) -> TriageScore:
+    """Each case said through the offline dialog of its locale, each in a new session."""
+    from .dialog import Dialog
+
+    dialogs: dict[str, Dialog] = {}
+    cases = []
+    for entry in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]:
+        locale = entry["locale"]
+        if locale not in dialogs:
+            dialogs[locale] = Dialog.for_locale(locale) if models_dir is None else Dialog.for_locale(locale, models_dir)
+        dialog = dialogs[locale]
+        dialog.session = None
+        turn = dialog.say(entry["text"])
+        heard = level_heard(content, turn.response or {}, locale)
+        first = " ".join(turn.speech_plain.split()[:8])
+        cases.append(TriageCase(entry["text"], locale, entry["level"], heard, first))
+    return TriageScore(path.name, tuple(cases))

@@ -44,6 +44,11 @@ class Turn:
         return speech.get("ssml")
 
     @property
+    def speech_plain(self) -> str:
+        """What the listener hears, as text ("" for no speech)."""
+        return ssml_to_plain(self.speech_ssml) if self.speech_ssml else ""
+
+    @property
     def ends_session(self) -> bool:
         return ((self.response or {}).get("response") or {}).get("shouldEndSession") is not False
 

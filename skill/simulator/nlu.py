@@ -40,7 +40,19 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from collections.abc import Iterable
 
-from ..core.content import SYMPTOM_TYPE, TOPIC_TYPE
+from ..core.content import FREE_TEXT_TYPES, SEARCH_QUERY_TYPE, SYMPTOM_TYPE, TOPIC_TYPE, load_content
+from ..core.safety import triage_for
+from ..core.triage import LEVELS, Finding, Triage, asks_about
+from ..core.words import (
+    DETERMINER_STEMS as _DETERMINER_STEMS,
+    FUNCTION_STEMS as _FUNCTION_STEMS,
+    LIGHT_STEMS as _LIGHT_STEMS,
+    NEGATOR_STEMS_BEFORE as _NEGATOR_STEMS_BEFORE,
+    QUESTION_STEMS as _QUESTION_STEMS,
+    negated as _negated,
+    normalize,
+    stem,
+)
 from .builtin_phrases import BUILTIN_PHRASES
 from .classifier import Classifier, Example, trained_classifier
 from .lexicon import WORD_CLASSES
@@ -50,125 +62,21 @@ MATCH, NO_MATCH = "ER_SUCCESS_MATCH", "ER_SUCCESS_NO_MATCH"
 # How many ways each sample with slots is filled with values to learn from.
 FILLS = 2
 
-_FILLERS = {"um", "umm", "uh", "uhh", "er", "erm", "hmm", "ow", "oww", "owww", "ouch",
-            "argh", "ah", "oh", "alexa", "hey", "please"}
-# Words that say little about which question is asked; they still count, only less.
-_LIGHT_WORDS = {"a", "an", "the", "is", "are", "am", "do", "does", "i", "my", "me", "it",
-                "to", "of", "for", "and", "or", "in", "on", "at", "be", "so", "just",
-                "really", "very", "that", "this", "with", "you", "your", "there", "any"}
-# Question words shape a question but don't say what it is about.
-_QUESTION_WORDS = {"what", "how", "why", "when", "where", "which", "who", "can", "could",
-                   "should", "would", "will", "did", "was", "have", "has", "get", "about",
-                   "tell", "know", "want", "need", "if", "not", "no", "yes", "please", "now",
-                   "give", "make", "go", "got", "let", "me", "some", "one", "thing", "something"}
 _LIGHT_WEIGHT = 0.35
 _UNSEEN_WEIGHT = 1.5  # a word no sample uses: what people add tells against a sample
 _PAIR_SCALE = 0.3  # word pairs carry order ("why do i get") but less than the words
 _SLOT_SCALE = 2.5  # a recognised slot value is strong evidence for intents that take it
-_NEGATORS_BEFORE = {"no", "not", "without"}
-_NEGATORS_AFTER = {"fine", "normal", "normally", "okay", "alright"}
-# More words that only make sense in their place in a phrase ("won't let up").
-_FUNCTION_WORDS = {"up", "down", "out", "off", "over", "not", "no", "will", "would", "all",
-                   "by", "from", "as", "than", "like", "but", "when", "his", "her", "he", "she",
-                   "they", "we", "them", "been", "being", "keep", "keeps", "still", "too", "much",
-                   "more", "most", "after", "before", "since", "through", "into", "onto", "back"}
-_DETERMINERS = {"a", "an", "the", "my", "your", "his", "her", "our", "their", "some", "this", "that", "any"}
 # Leading words that are not part of a slot value: "my left calf" -> "calf".
 _VALUE_PREFIXES = {"my", "the", "a", "an", "your", "his", "her", "our", "their", "this",
                    "that", "left", "right", "both", "whole", "bad", "little", "some", "of"}
-
-_CONTRACTIONS = {"won't": "will not", "can't": "can not", "cannot": "can not",
-                 "shan't": "shall not", "ain't": "is not", "let's": "let us", "ok": "okay",
-                 "gonna": "going to", "wanna": "want to"}
-_SUFFIXES = (("n't", " not"), ("'m", " am"), ("'re", " are"), ("'ve", " have"),
-             ("'ll", " will"), ("'d", " would"))
-_ABBREVIATION = re.compile(r"\b(?:[a-z]\.\s*){2,}")
-_NON_WORD = re.compile(r"[^a-z0-9' ]+")
 _SLOT = re.compile(r"\{([A-Za-z_]+)\}")
-
-
-# --------------------------------------------------------------------------- text
-
-
-def normalize(text: str) -> str:
-    text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
-    text = _ABBREVIATION.sub(lambda m: m.group(0).replace(".", "").replace(" ", "") + " ", text)
-    text = _NON_WORD.sub(" ", text)
-    words = []
-    for word in text.split():
-        words.extend(_expand(word.strip("'")))
-    kept = [w for w in words if w and w not in _FILLERS]
-    return " ".join(kept or words)
-
-
-def _expand(word: str) -> list[str]:
-    if word in _CONTRACTIONS:
-        return _CONTRACTIONS[word].split()
-    for suffix, replacement in _SUFFIXES:
-        if word.endswith(suffix) and len(word) > len(suffix):
-            return (word[: -len(suffix)] + replacement).split()
-    if word.endswith("'s") and len(word) > 2:
-        # "calf's cramping", "what's": spoken 's is usually "is" or "has"; possessives
-        # ("runner's") come out the same way in samples and values, so they still agree.
-        return [word[:-2], "is"]
-    return [word]
-
-
-_LEMMAS = {
-    "does": "do", "did": "do", "doing": "do", "done": "do", "has": "have", "had": "have",
-    "having": "have", "got": "get", "gets": "get", "getting": "get", "gotten": "get",
-    "goes": "go", "went": "go", "gone": "go", "going": "go", "feet": "foot",
-    "gives": "give", "gave": "give", "given": "give",
-    "makes": "make", "made": "make", "hurts": "hurt", "worse": "bad", "woke": "wake",
-    # Words people use for the same thing; samples can't list every verb.
-    "ease": "relieve", "eases": "relieve", "easing": "relieve", "release": "relieve",
-    "loosen": "relieve", "relax": "relieve", "fix": "relieve", "avoid": "prevent",
-    "avoiding": "prevent", "kid": "child", "kids": "child", "children": "child",
-    "gp": "doctor", "physician": "doctor",
-    # Not the arch of the foot: "my back is arching".
-    "arching": "arching", "arched": "arching",
-}
-
-
-def stem(word: str) -> str:
-    """A small stemmer, enough to make "cramping", "cramped", "cramps" and "getting"/"got"
-    agree with their samples. Stems are only compared with each other, never shown."""
-    if word in _LEMMAS:
-        return _LEMMAS[word]
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    for suffix in ("ing", "ed"):
-        if word.endswith(suffix) and len(word) > len(suffix) + 2:
-            word = word[: -len(suffix)]
-            if len(word) > 2 and word[-1] == word[-2] and word[-1] not in "lsz":
-                word = word[:-1]  # "getting" -> "gett" -> "get"
-            break
-    else:
-        if word.endswith(("ches", "shes", "sses", "xes")):
-            word = word[:-2]
-        elif word.endswith("s") and not word.endswith("ss") and len(word) > 3:
-            word = word[:-1]
-    if word.endswith("e") and len(word) > 3:
-        word = word[:-1]  # "hike" and "hiking" -> "hik"
-    return word
-
+_NAMED = "a condition named"  # an entity heard as a condition's name, not a report of it
 
 # Each word stem's classes (lexicon.py), for the classifier.
 _CLASSES_OF: dict[str, list[str]] = {}
 for _name, _words in WORD_CLASSES.items():
     for _stem in {stem(w) for w in _words}:
         _CLASSES_OF.setdefault(_stem, []).append(_name)
-
-# Features are stems, so the word lists are compared as stems too ("this" -> "thi").
-_LIGHT_STEMS = {stem(w) for w in _LIGHT_WORDS}
-_DETERMINER_STEMS = {stem(w) for w in _DETERMINERS}
-_QUESTION_STEMS = {stem(w) for w in _QUESTION_WORDS}
-_NEGATOR_STEMS_BEFORE = {stem(w) for w in _NEGATORS_BEFORE}
-_NEGATOR_STEMS_AFTER = {stem(w) for w in _NEGATORS_AFTER}
-# "can't feel", "won't open" say what is wrong; "or not" closes a question before it.
-_NOT_NEGATING_BEFORE_NOT = {stem(w) for w in ("can", "could", "will", "would", "or")}
-# Words that carry grammar rather than meaning: a value holding one must be said in order.
-_FUNCTION_STEMS = _LIGHT_STEMS | _DETERMINER_STEMS | _QUESTION_STEMS | {stem(w) for w in _FUNCTION_WORDS}
 
 
 # --------------------------------------------------------------------------- results
@@ -213,15 +121,16 @@ class _Entity:
 
 
 class _SlotType:
-    def __init__(self, name: str, values: Iterable[dict]):
+    def __init__(self, name: str, values: Iterable[dict], spotted: bool = True):
         self.name = name
         self.by_words: dict[tuple[str, ...], tuple[str, str]] = {}
         self.phrases: list[str] = []  # every value and synonym, normalised
         for value in values:
             canonical = value["name"]["value"]
             for phrase in [canonical, *value["name"].get("synonyms", [])]:
-                self.phrases.append(normalize(phrase))
-                words = tuple(stem(w) for w in normalize(phrase).split())
+                normal = normalize(phrase)
+                self.phrases.append(normal)
+                words = tuple(stem(w) for w in normal.split())
                 self.by_words.setdefault(words, (value.get("id") or canonical, canonical))
                 # "a stationary bike" is also heard as "the stationary bike", "my stationary bike".
                 while len(words) > 1 and words[0] in _DETERMINER_STEMS:
@@ -232,7 +141,7 @@ class _SlotType:
         # indexed by each of its words, longest first, with whether it may be heard in any
         # order (content words only).
         self.by_any_word: dict[str, list[tuple[tuple[str, ...], frozenset[str], bool, tuple[str, str]]]] = {}
-        for words, found in self.by_words.items():
+        for words, found in self.by_words.items() if spotted else ():
             core = tuple(w for w in words if w not in _DETERMINER_STEMS)
             any_order = all(w not in _FUNCTION_STEMS for w in core)
             for word in set(core):
@@ -286,6 +195,7 @@ class _Sample:
     parts: list[tuple[str, str]]  # ("word", w) or ("slot", slot name)
     pattern: re.Pattern
     literal_words: int
+    phrase_slot: bool  # has an AMAZON.SearchQuery slot
 
 
 def resolver_for(path: Path) -> Resolver:
@@ -300,10 +210,18 @@ def _resolver_for_text(text: str) -> Resolver:
 
 
 class Resolver:
-    def __init__(self, model: dict):
+    def __init__(self, model: dict, triage: Triage | None = None):
         language = model.get("interactionModel", model)["languageModel"]
         self.invocation_name = language["invocationName"]
-        self.types = {t["name"]: _SlotType(t["name"], t.get("values", [])) for t in language.get("types", [])}
+        # Symptoms are spotted by the skill's own triage, the function that reads the words
+        # on Lambda: what the dialog hears as a red flag is what the skill hears.
+        content = load_content()
+        self.triage = triage if triage is not None else triage_for(content)
+        self._symptom_slots_of = content.symptom_slots
+        self.types = {
+            t["name"]: _SlotType(t["name"], t.get("values", []), spotted=t["name"] != SYMPTOM_TYPE)
+            for t in language.get("types", [])
+        }
         self.intent_slots: dict[str, dict[str, str]] = {}
         self.samples: list[_Sample] = []
         for intent in language["intents"]:
@@ -317,9 +235,9 @@ class Resolver:
         self._sample_vectors = [self._sample_vector(s) for s in self.samples]
         self._samples_by_word = self._index_by_rarest_word()
         # How many symptoms each intent can carry: a sign heard is never dropped for want
-        # of a slot.
+        # of a slot. A phrase slot takes everything said after its carrier words.
         self._symptom_slots = {
-            name: list(slots.values()).count(SYMPTOM_TYPE) for name, slots in self.intent_slots.items()
+            name: sum(t in FREE_TEXT_TYPES for t in slots.values()) for name, slots in self.intent_slots.items()
         }
         self._language = language
 
@@ -339,7 +257,9 @@ class Resolver:
             re.escape(v) if kind == "word" else f"(?P<s{i}>.+?)" for i, (kind, v) in enumerate(parts)
         )
         literal = sum(1 for kind, _ in parts if kind == "word")
-        return _Sample(intent, parts, re.compile(f"^{regex}$"), literal)
+        types = self.intent_slots.get(intent, {})
+        phrase_slot = any(kind == "slot" and types.get(v) == SEARCH_QUERY_TYPE for kind, v in parts)
+        return _Sample(intent, parts, re.compile(f"^{regex}$"), literal, phrase_slot)
 
     # -- what the classifier learns from
 
@@ -356,7 +276,8 @@ class Resolver:
                 for kind, value in sample.parts:
                     if kind == "word":
                         words.append(value)
-                    else:
+                    elif self.intent_slots[sample.intent].get(value) != SEARCH_QUERY_TYPE:
+                        # (A phrase slot takes any words: only its carrier words are learned.)
                         slot_type = self.types.get(self.intent_slots[sample.intent].get(value, ""))
                         phrases = slot_type.phrases if slot_type else []
                         words.extend(choose(phrases).split() if phrases else [value])
@@ -432,10 +353,11 @@ class Resolver:
         if not utterance:
             return Resolution(FALLBACK, (), 0.0, "fallback")
         exact, partial = self._match_exactly(utterance)
-        if exact is not None:
-            return exact
         words = utterance.split()
         entities = self._spot_entities(words)
+        heard_signs = any(e.type == SYMPTOM_TYPE for e in entities)
+        if exact is not None and (not heard_signs or any(s.value and s.type in FREE_TEXT_TYPES for s in exact.slots)):
+            return exact  # (a sample that matches but drops a sign said with it is no match)
         probabilities = self.classifier.probabilities(self._features(words, entities))
         signs = len(_apart([e for e in entities if e.type == SYMPTOM_TYPE]))
         room = min(signs, max(self._symptom_slots.values()))
@@ -444,16 +366,41 @@ class Resolver:
         confidence = probabilities[intent]
         if intent == FALLBACK:
             return Resolution(FALLBACK, (), confidence, "fallback")
-        chosen = self._placed(intent, words, entities)
-        filled = {
-            name: SlotValue(name, e.type, " ".join(words[e.start:e.end]), e.id, e.canonical)
-            for name, e in chosen.items()
-        }
+        chosen = self._reported_unless_asked(intent, words, self._placed(intent, words, entities))
+        filled = {name: self._heard(name, e, words) for name, e in chosen.items()}
+        filled.update(self._described(intent, words))
         if partial is not None and partial.intent == intent:
             # The words match one of its samples, but with words its slot type lacks ("my
             # elbow is cramping"): Alexa sends those words, as ER_SUCCESS_NO_MATCH.
             filled.update((s.name, s) for s in partial.slots if s.value is not None and s.name not in filled)
         return Resolution(intent, self._complete(intent, filled), confidence, "learned")
+
+    def _heard(self, name: str, entity: _Entity, words: list[str]) -> SlotValue:
+        """A value heard in the text, as Alexa would send it. A symptom's words resolve only
+        when they are one of the type's values or synonyms; otherwise Alexa sends the words
+        unresolved (ER_SUCCESS_NO_MATCH) and the skill's triage reads them."""
+        spoken = " ".join(words[entity.start:entity.end])
+        if entity.type != SYMPTOM_TYPE:
+            return SlotValue(name, entity.type, spoken, entity.id, entity.canonical)
+        found = self.types[SYMPTOM_TYPE].lookup(spoken) if SYMPTOM_TYPE in self.types else None
+        covers = found is not None and found[2] == len(spoken.split())
+        return SlotValue(name, SYMPTOM_TYPE, spoken, found[0] if covers else None, found[1] if covers else None)
+
+    def _described(self, intent: str, words: list[str]) -> dict[str, SlotValue]:
+        """A phrase slot (AMAZON.SearchQuery) holds what was said after its carrier words:
+        after the longest carrier of the intent's samples that the text begins with, or
+        all of it."""
+        names = [n for n, t in self.intent_slots[intent].items() if t == SEARCH_QUERY_TYPE]
+        if not names:
+            return {}
+        spoken = " ".join(words)
+        captured = [spoken]
+        for sample in self.samples:
+            slot = next((f"s{i}" for i, (kind, v) in enumerate(sample.parts) if kind == "slot" and v == names[0]), None)
+            match = sample.pattern.match(spoken) if sample.intent == intent and slot else None
+            if match:
+                captured.append(match.group(slot))
+        return {names[0]: SlotValue(names[0], SEARCH_QUERY_TYPE, min(captured, key=len))}
 
     def _slot_value(self, intent: str, slot: str, spoken: str) -> tuple[SlotValue, int]:
         """The slot as heard, and how many of its words its value covers."""
@@ -482,6 +429,8 @@ class Resolver:
         best_key, best, partial = None, None, None
         candidates = sorted(n for word in {"", *utterance.split()} for n in self._samples_by_word.get(word, ()))
         for sample in (self.samples[n] for n in candidates):
+            if sample.phrase_slot:
+                continue  # "i think {description}" matches anything: learned, never exact
             match = sample.pattern.match(utterance)
             if match is None:
                 continue
@@ -513,9 +462,73 @@ class Resolver:
     def _spot_entities(self, words: list[str]) -> list[_Entity]:
         stems = [stem(w) for w in words]
         found = [entity for slot_type in self.types.values() for entity in slot_type.spot(stems)]
+        found += self._symptoms(words)
         # Longer values first ("back of my thigh" is preferred over "back"), then the
-        # ones heard without a gap.
-        return sorted(found, key=lambda e: (e.words, -(e.end - e.start)), reverse=True)
+        # ones heard without a gap; the most urgent sign before any other, so a slot too
+        # few is never the emergency's.
+        found.sort(key=lambda e: (e.words, -(e.end - e.start)), reverse=True)
+        return sorted(found, key=self._urgency)
+
+    def _reported_unless_asked(self, intent: str, words: list[str], chosen: dict[str, _Entity]) -> dict[str, _Entity]:
+        """A sign goes in a slot that asks about it ("what are the signs of {sign}") only
+        when the sentence is a question: "i can't take a breath properly, my throat is
+        tight" reports it, whatever sample it resembles."""
+        reported, asked = self._symptom_slots_of(intent)
+        chosen = {name: e for name, e in chosen.items() if e.canonical != _NAMED or name in asked}
+        asking = asks_about(" ".join(words))
+        source, targets = (reported, asked) if asking else (asked, reported)
+        if asking and not asked:
+            # A question about a sign where no slot asks about one ("do snake bites cause
+            # cramps"): the slot holds the question, and the skill reads it as one.
+            whole = _Entity(SYMPTOM_TYPE, "", None, 0, len(words), len(words))
+            return {name: whole if e.type == SYMPTOM_TYPE else e for name, e in chosen.items()}
+        if not targets:
+            return chosen
+        moved = dict(chosen)
+        for name in sorted(source & moved.keys()):
+            if moved[name].type != SYMPTOM_TYPE:
+                continue
+            entity = moved.pop(name)
+            target = next((r for r in sorted(targets) if r not in moved), None) or min(targets)
+            moved[target] = self._joined(moved[target], entity) if target in moved else entity
+        return moved
+
+    def _joined(self, a: _Entity, b: _Entity) -> _Entity:
+        """Two signs in one slot: every word from the first to the last, named by the more
+        urgent (the skill's triage reads the words)."""
+        urgent = min((a, b), key=self._urgency)
+        start, end = min(a.start, b.start), max(a.end, b.end)
+        return _Entity(SYMPTOM_TYPE, urgent.id, urgent.canonical, start, end, end - start)
+
+    def _urgency(self, entity: _Entity) -> tuple[int, int]:
+        flag = self.triage.flags.get(entity.id)
+        if entity.type != SYMPTOM_TYPE or flag is None:
+            return len(LEVELS), 0
+        return self.triage.rank(Finding(flag.id, flag.level, False, entity.start, entity.end))[:1]
+
+    def _symptoms(self, words: list[str]) -> list[_Entity]:
+        """The red flags the triage hears, one value per stretch of words: readings that
+        overlap ("fell off my bike and my shin is swelling up hard") are heard as one, so
+        no sign is cut off when a slot takes only some of the words."""
+        merged: list[list] = []
+        text = " ".join(words)
+        heard = self.triage.findings(text)
+        for finding in heard:
+            if merged and finding.start < merged[-1][1]:
+                last = merged[-1]
+                last[1] = max(last[1], finding.end)
+                if self.triage.rank(finding) < self.triage.rank(last[2]):
+                    last[2] = finding
+            else:
+                merged.append([finding.start, finding.end, finding])
+        entities = [_Entity(SYMPTOM_TYPE, f.flag, f.flag, start, end, end - start) for start, end, f in merged]
+        if asks_about(" ".join(words)):  # "what are the signs of a stroke": a name, for a slot that asks only
+            entities += [
+                _Entity(SYMPTOM_TYPE, f.flag, _NAMED, f.start, f.end, f.end - f.start)
+                for f in self.triage.named(text)
+                if all(f.end <= e.start or e.end <= f.start for e in entities)
+            ]
+        return entities
 
     def _placed(self, intent: str, words: list[str], entities: list[_Entity]) -> dict[str, _Entity]:
         """The values heard, in the slots of the intent's sample most like the text: "what
@@ -559,10 +572,11 @@ class Resolver:
                     chosen[name] = entity
                     break
         # Two values of one type fill that type's slots in the order they were said:
-        # "my chest is tight and i can't breathe" is {symptom} and {other_symptom}.
+        # "my chest is tight and i can't breathe" is {symptom} and {other_symptom}; of two
+        # signs, the more urgent comes first.
         for slot_type in {e.type for e in chosen.values()}:
             names = [name for name in order if name in chosen and chosen[name].type == slot_type]
-            spoken = sorted((chosen[name] for name in names), key=lambda e: e.start)
+            spoken = sorted((chosen[name] for name in names), key=lambda e: (self._urgency(e), e.start))
             chosen.update(zip(names, spoken))
         return chosen
 
@@ -596,23 +610,6 @@ def _bag_end(core: tuple[str, ...], kept: list[tuple[int, str]], k: int) -> int 
     # Words far apart belong to different thoughts: "my chest isn't hurting, it's just
     # my calf cramping" is not a chest cramp.
     return end if end - start <= MAX_BAG_SPAN_PER_WORD * len(core) + 2 else None
-
-
-def _negated(kept: list[tuple[int, str]], position: int) -> bool:
-    """"no fever", "not in my chest", "my breathing is fine": the word is said not to
-    apply. "can't feel my leg" and "won't open" say what is wrong, "...or not, my chest
-    is tight" closes a question, and "every night, is that normal" asks one, so they
-    don't negate."""
-    words = [word for _, word in kept]
-    for before in range(max(0, position - 2), position):
-        if words[before] in _NEGATOR_STEMS_BEFORE and (before == 0 or words[before - 1] not in _NOT_NEGATING_BEFORE_NOT):
-            return True
-    # Only right after the word: a "that" or "this" dropped in between makes a question.
-    token = kept[position][0]
-    return any(
-        word in _NEGATOR_STEMS_AFTER and index - token == step
-        for step, (index, word) in enumerate(kept[position + 1:position + 3], start=1)
-    )
 
 
 def _in_order_end(core: tuple[str, ...], kept: list[tuple[int, str]], k: int) -> int | None:
