@@ -445,7 +445,7 @@ class Loader:
         if not isinstance(data, dict) or not all(isinstance(data.get(k), list) for k in LEVELS):
             self.problem(file, None, None, f"the file must have top-level lists {', '.join(map(repr, LEVELS))}")
             return {}, empty
-        phrase_sections = ("calm", "over", "again", "slowly", "suddenly")
+        phrase_sections = ("calm", "over", "again", "slowly", "suddenly", "story")
         sections = {*LEVELS, "words", *phrase_sections}
         for unknown in sorted(set(map(str, data)) - sections):
             self.problem(file, None, unknown, f"unknown section (expected one of: {', '.join(sorted(sections))})")

@@ -14,6 +14,9 @@ values with it too. It reads the content of content/red_flags.yaml:
 - `over`: words that say a sign has passed ("but i'm fine now", "it went away"). A sign
   said before them is not happening now, unless `again` words follow ("it's back"); it
   then has the flag's `passed` level.
+- `story`: words that begin something told rather than happening ("a show where", "an
+  exam on", "a shift full of"): a sign said within a few words after them, in the same
+  clause, is no report.
 - `slowly`: words that say a sign came on over weeks ("than they used to"), unless
   `suddenly` words are said too: a flag that names a `slowly` flag becomes that one
   (weakness over months is for a doctor, sudden weakness for an ambulance).
@@ -58,6 +61,7 @@ class Rules(NamedTuple):
     again: tuple[str | tuple[str, ...], ...] = ()  # "it's back": ...unless it came back
     slowly: tuple[str | tuple[str, ...], ...] = ()  # "for months": it came on slowly
     suddenly: tuple[str | tuple[str, ...], ...] = ()  # "all of a sudden": ...not slowly
+    story: tuple[str | tuple[str, ...], ...] = ()  # "watching a film where": what follows is told, not happening
 
 
 class Sign(NamedTuple):
@@ -125,9 +129,9 @@ class Triage:
                 self._patterns.append(_pattern(flag.id, phrase))
             for sign in flag.signs:
                 self._patterns.append(self._compile(flag.id, sign.parts, rules)._replace(anywhere=sign.anywhere))
-        self._calm, self._over, self._again, self._slowly, self._suddenly = (
+        self._calm, self._over, self._again, self._slowly, self._suddenly, self._story = (
             _Phrases([self._compile(name, item, rules, every_word=True) for item in getattr(rules, name)])
-            for name in ("calm", "over", "again", "slowly", "suddenly")
+            for name in ("calm", "over", "again", "slowly", "suddenly", "story")
         )
         # Each pattern under every stem that can begin one of its parts: a text can only
         # say a pattern whose every part begins with a stem it holds.
@@ -178,8 +182,11 @@ class Triage:
         # Weakness that came on over months is a matter for a doctor, not an ambulance,
         # unless something in it was sudden.
         slow = bool(self._slowly.spans(words, negatable=True)) and not self._suddenly.spans(words, negatable=True)
+        stories = self._story.spans(words, negatable=False)
         found = []
         for flag_id, (first, last), size in heard:
+            if _told(stories, words, words.kept[first][0]):
+                continue  # "a film where a guy has a seizure": told, not happening
             if slow and self.flags[flag_id].slowly in self.flags:
                 flag_id = self.flags[flag_id].slowly
             flag = self.flags[flag_id]
@@ -211,6 +218,15 @@ class Triage:
         broad ones (heat stroke before confusion)."""
         order = self._order.get(finding.flag, len(self._order))
         return LEVELS.index(finding.level), -finding.said, finding.start, order
+
+
+STORY_REACH = 8  # how many words after "a film where" are the story's
+
+
+def _told(stories: list[tuple[int, int]], words: _Text, start: int) -> bool:
+    """Whether the words from token `start` are part of a story just begun in their clause."""
+    clauses = words.every_clauses
+    return any(end <= start <= end + STORY_REACH and clauses[end - 1] == clauses[start] for _, end in stories)
 
 
 class _Masks:
@@ -402,6 +418,7 @@ _QUESTION_OPENERS = frozenset({
 })
 _HYPOTHETICAL = re.compile(
     r"\b(?:if (?:someone|somebody|anyone|a person|you|your|a child|a kid)|what if|in case|first aid|signs? of"
+    r"|what (?:are|is) (?:you|one|we) (?:meant|supposed) to do if|what (?:should|would|do) you do if"
     r"|symptoms? of|how (?:do|would|can|could|will) (?:i|you|we|one)(?: \w+)? (?:know|tell|spot|recognise|recognize)"
     r"|what (?:does|do) .* (?:feel|look) like)\b"
 )

@@ -59,8 +59,9 @@ from .lexicon import WORD_CLASSES
 
 FALLBACK = "AMAZON.FallbackIntent"
 MATCH, NO_MATCH = "ER_SUCCESS_MATCH", "ER_SUCCESS_NO_MATCH"
-# How many ways each sample with slots is filled with values to learn from.
-FILLS = 2
+# How many ways each sample with slots is filled with values to learn from. More fills
+# make what is learned depend less on which values happen to be drawn.
+FILLS = 4
 
 _LIGHT_WEIGHT = 0.35
 _UNSEEN_WEIGHT = 1.5  # a word no sample uses: what people add tells against a sample
