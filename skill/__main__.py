@@ -165,7 +165,6 @@ def _dialog(args: argparse.Namespace) -> int:
     # As with `ask dialog --replay`: the file's inputs, then the keyboard unless it ends with .quit.
     inputs = replay.inputs if replay else ()
     rest = () if inputs and inputs[-1] == QUIT else typed
-    speak = None
     if args.speak:
         from .audio import AudioUnavailable, play
 
@@ -174,6 +173,8 @@ def _dialog(args: argparse.Namespace) -> int:
                 play(ssml)
             except AudioUnavailable as error:
                 print(f"        [not spoken: {error}]", file=sys.stderr)
+    else:
+        speak = None
 
     recorded: list[str] = []
     status = run(
@@ -244,7 +245,9 @@ def _accuracy(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from .interaction_model import model_path
-    from .simulator.accuracy import score_file, score_red_flags, score_resolutions, score_triage_file, sum_scores
+    from .simulator.accuracy import (
+        SetError, kind_of, score_file, score_red_flags, score_resolutions, score_triage_file, sum_scores,
+    )
     from .simulator.nlu import resolver_for
 
     data = Path(__file__).resolve().parents[1] / "tests" / "data"
@@ -256,12 +259,17 @@ def _accuracy(args: argparse.Namespace) -> int:
     if not files:
         print("python -m skill accuracy: no labelled files given or found", file=sys.stderr)
         return 2
+    try:
+        kinds = [kind_of(path) for path in files]
+    except SetError as error:
+        print(f"python -m skill accuracy: {error}", file=sys.stderr)
+        return 2
     content = load_content()
     resolver = resolver_for(model_path(args.locale))
     right = total = 0
     labelled: list = []
-    for path in files:
-        if path.name.startswith("labelled_resolutions"):
+    for path, kind in zip(files, kinds):
+        if kind == "labelled":
             res = score_resolutions(content, resolver, path)
             labelled.append(res)
             print(f"{res.name}: {_resolution_figures(res)}")
@@ -270,11 +278,11 @@ def _accuracy(args: argparse.Namespace) -> int:
                 *(replace(m, got=m.got + ("" if m.text in answered_wrong else " (same answer)")) for m in res.intent_misses),
                 *res.slot_misses, *res.emergencies_missed,
             ]
-        elif path.name.startswith("triage"):
+        elif kind == "triage":
             triage = score_triage_file(content, path)
             print(f"{triage.name}: {triage.summary()}")
             misses = triage.misses()
-        elif path.name.startswith("red_flags"):
+        elif kind == "red_flags":
             flags = score_red_flags(content, resolver, path)
             called = flags.emergencies - len(flags.missed)
             print(

@@ -52,7 +52,7 @@ def spoken_lines(content):
             yield f"{routine.id}.steps[{number}]", step.do
     for name in ("welcome", "help", "fallback", "error", "nothing_offered", "nothing_to_repeat", "pain_worse",
                  "safety_line", "unheard", "emergency_cannot_call", "sign_if_now", "urgent_care_anywhere",
-                 "urgent_worse", "passed_soon", "passed_urgent"):
+                 "urgent_worse", "urgent_if_now", "passed_soon", "passed_urgent"):
         yield f"prompts.{name}", getattr(content.prompts, name)
 
 

@@ -257,6 +257,21 @@ def test_an_unknown_locale_is_a_clear_error():
     assert "Traceback" not in result.stderr
 
 
+def test_accuracy_reads_a_set_by_its_shape_and_names_a_file_it_cannot_score(tmp_path):
+    """A maintainer scoring a fresh blind set, whatever its file is called."""
+    fresh = tmp_path / "round_five.yaml"
+    fresh.write_text('cases:\n  - {text: "my chest is crushing and my arm is numb", locale: en-GB, level: emergency}\n')
+    scored = run_cli("accuracy", str(fresh), stdin="")
+    assert scored.returncode == 0, scored.stderr
+    assert "round_five.yaml: emergencies with the call first 1/1" in scored.stdout
+    unknown = tmp_path / "notes.yaml"
+    unknown.write_text("things: [1, 2]\n")
+    refused = run_cli("accuracy", str(unknown), stdin="")
+    assert refused.returncode == 2
+    assert f"{unknown}: not a set this command scores" in refused.stderr
+    assert "Traceback" not in refused.stderr
+
+
 def test_broken_content_stops_the_dialog_with_the_problem_named(tmp_path):
     broken = tmp_path / "content"
     (broken / "answers").mkdir(parents=True)

@@ -128,6 +128,7 @@ def test_urgent_signs_say_where_to_get_seen_today_then_when_to_call(dialogs, loc
         ("it's been twenty minutes and it won't let go", "long_cramp"),
         ("i heard a pop in my calf playing tennis", "injury"),
         ("one of my legs is red and swollen, my breathing is fine", "red_swollen_leg"),
+        ("my calf is red and puffy and it hurts to walk, but my breathing's fine", "red_swollen_leg"),
         ("i've been throwing up all night and now my legs are cramping", "fluid_loss"),
     ):
         turn = dialogs[locale].say(utterance)
@@ -197,6 +198,25 @@ def test_a_sign_negated_is_not_heard_but_the_next_one_is(dialogs):
     dialog = dialogs["en-US"]
     assert not said(dialog.say("no chest pain, just my calf cramping")).startswith("Call")
     assert_call_first(dialog.say("no chest pain but i suddenly can't move my legs"), "en-US")
+
+
+def test_a_story_is_not_a_report_until_it_comes_back_to_now(dialogs):
+    dialog = dialogs["en-US"]
+    told = said(dialog.say("was watching a show where a guy has a seizure and my foot cramped, how do i loosen it"))
+    assert not told.startswith("Call")
+    assert_call_first(dialog.say("i was reading about strokes and now my face is drooping"), "en-US")
+    assert_call_first(dialog.say("i was laughing so hard and then he collapsed and isn't breathing"), "en-US")
+    assert_call_first(dialog.say("watching a programme about snakes and my chest is crushing"), "en-US")
+    shift = said(dialog.say("home from a night shift full of strokes and chest pains and my calf is cramping"))
+    assert not shift.startswith("Call")
+
+
+def test_a_question_about_an_urgent_sign_says_where_to_get_seen_if_it_is_happening(dialogs):
+    text = said(dialogs["en-GB"].say("what's the difference between a cramp and a torn muscle"))
+    assert text == (
+        f"{CONTENT.red_flags['injury'].advice} If this is happening now, get medical help today: "
+        "call NHS 1 1 1, or go to an urgent treatment centre."
+    )
 
 
 def test_a_question_about_a_sign_is_answered_then_says_to_call_if_it_is_happening(dialogs):
@@ -316,6 +336,7 @@ RAW = {
     "weakness": "my legs are getting weaker",
     "claudication": "my calf aches when i walk and goes away when i stop",
     "alcohol": "i drink a lot most nights",
+    "numb_legs": "my feet have been a bit numb on and off for weeks",
 }
 BENIGN = [
     "my toes feel a bit tight", "a cramp in my calf", "the chest of drawers", "after my run",

@@ -209,6 +209,7 @@ class Prompts(NamedTuple):
     sign_if_now: str
     urgent_care_anywhere: str
     urgent_worse: str
+    urgent_if_now: str
     passed_soon: str
     passed_urgent: str
     soon_cant_wait: str

@@ -301,7 +301,8 @@ class Conversation:
         Emergency: the first words are the call, with the locale's number; then why, in
         one sentence; what to do until help comes, where it matters; that the skill can't
         call. Asked about, not reported: why, then the call if it is happening now.
-        Urgent: where to get seen today, why, and when to call. Soon: calm advice. An
+        Urgent: where to get seen today, why, and when to call; asked about, why, then
+        where to get seen if it is happening now. Soon: calm advice. An
         emergency sign said to be over gets its flag's `passed` level. Every red-flag
         answer ends the session, and anything in progress with it.
         """
@@ -322,6 +323,10 @@ class Conversation:
             return self.red_flag(finding._replace(passed=False), locale, asked_about)
         if finding.level == URGENT:
             care = facts.urgent_care if facts else self.prompts.urgent_care_anywhere
+            if asked_about and not finding.passed:
+                if_now = self.prompts.urgent_if_now.format(care=care[0].lower() + care[1:])
+                card = self._card(flag.title, f"{flag.advice} {if_now}")
+                return Reply(Speech.of(flag.advice, spoken_digits(if_now)), card=card)
             why = self.prompts.passed_urgent if finding.passed else flag.advice
             worse = self.prompts.urgent_worse.format(**numbers)
             card = self._card(flag.title, f"{care} {why} {worse}".replace(numbers["number"], numbers["card_number"]))

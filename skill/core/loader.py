@@ -57,6 +57,7 @@ PROMPT_PLACEHOLDERS = {
     "emergency_card_title": {"number"},
     "sign_if_now": {"number_or_local"},
     "urgent_worse": {"number"},
+    "urgent_if_now": {"care"},
     "passed_soon": {"number"},
     "soon_cant_wait": {"line"},
     "routine_start": {"name"},

@@ -221,12 +221,28 @@ class Triage:
 
 
 STORY_REACH = 8  # how many words after "a film where" are the story's
+# Words that end a story and go back to what is happening: "reading about strokes and now
+# my face is drooping", "a film about snakes and my chest is tight". "and" ends it only
+# before someone new ("a shift full of strokes and chest pains" is still the shift).
+_STORY_ENDS = frozenset({"now", "then", "suddenly", "so", "because", "cause"})
+_NEW_SUBJECTS = frozenset({"i", "my", "me", "he", "she", "his", "her", "we", "our", "they", "their", "it", "you"})
 
 
 def _told(stories: list[tuple[int, int]], words: _Text, start: int) -> bool:
-    """Whether the words from token `start` are part of a story just begun in their clause."""
+    """Whether the words from token `start` are part of a story just begun in their clause,
+    with nothing between that goes back to the here and now."""
     clauses = words.every_clauses
-    return any(end <= start <= end + STORY_REACH and clauses[end - 1] == clauses[start] for _, end in stories)
+    by_token = dict(words.every)
+
+    def back_to_now(token: int) -> bool:
+        word = by_token.get(token)
+        return word in _STORY_ENDS or (word == "and" and by_token.get(token + 1) in _NEW_SUBJECTS)
+
+    return any(
+        end <= start <= end + STORY_REACH and clauses[end - 1] == clauses[start]
+        and not any(back_to_now(t) for t in range(end, start))
+        for _, end in stories
+    )
 
 
 class _Masks:
@@ -307,8 +323,8 @@ def _match(pattern: _Pattern, words: _Text, masked: _Masks) -> tuple[tuple[int, 
 
     Content words alone may be said in any order, close together ("my foot has gone
     pale"), none of them negated. Once grammar is among them, they must be said in
-    order with at most MAX_GAP_WORDS others inside and no negator among those, and only
-    the first may not be negated ("can't feel" is said, "no feeling" is not).
+    order with at most MAX_GAP_WORDS others inside and no negator among those; the first
+    may not be negated ("can't feel" is said, "no feeling" is not), nor any from after it.
     """
     occurrences = [_occurrences(part, fixed, words, masked) for part, fixed in zip(pattern.parts, pattern.fixed)]
     if not all(occurrences):
@@ -322,7 +338,10 @@ def _match(pattern: _Pattern, words: _Text, masked: _Masks) -> tuple[tuple[int, 
         limit = MAX_SPAN_TWO_PARTS + MAX_SPAN_PER_EXTRA_PART * max(0, len(pattern.parts) - 2)
     for choice in itertools.islice(itertools.product(*occurrences), _MAX_COMBINATIONS):
         if any(o.ordered for o in choice):
-            if choice[0].negator is not None or not _in_order(choice, words, pattern.phrase):
+            # Later words may be negated only from before, by the sign's own grammar ("can't
+            # get my breath"); "...but my breathing is fine" takes the sign back.
+            taken_back = any(o.negator is not None and o.negator >= o.end for o in choice[1:])
+            if choice[0].negator is not None or taken_back or not _in_order(choice, words, pattern.phrase):
                 continue
             span = (choice[0].start, choice[-1].end)
         else:
@@ -420,7 +439,7 @@ _HYPOTHETICAL = re.compile(
     r"\b(?:if (?:someone|somebody|anyone|a person|you|your|a child|a kid)|what if|in case|first aid|signs? of"
     r"|what (?:are|is) (?:you|one|we) (?:meant|supposed) to do if|what (?:should|would|do) you do if"
     r"|symptoms? of|how (?:do|would|can|could|will) (?:i|you|we|one)(?: \w+)? (?:know|tell|spot|recognise|recognize)"
-    r"|what (?:does|do) .* (?:feel|look) like)\b"
+    r"|what (?:does|do) .* (?:feel|look) like|(?:what is|what's) the difference between)\b"
 )
 _NOT_A_QUESTION = frozenset({"be", "not", "hardly", "barely", "only", "just", "scarcely", "still", "no", "never"})
 _ASKING_FOR_HELP = re.compile(r"\b(?:do|should|can|must) (?:i|we) do\b|\bhelp\b")

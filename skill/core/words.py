@@ -134,7 +134,7 @@ def _expand(word: str) -> list[str]:
 _LEMMAS = {
     "does": "do", "did": "do", "doing": "do", "done": "do", "has": "have", "had": "have",
     "having": "have", "got": "get", "gets": "get", "getting": "get", "gotten": "get",
-    "goes": "go", "went": "go", "gone": "go", "going": "go", "feet": "foot",
+    "goes": "go", "went": "go", "gone": "go", "going": "go", "feet": "foot", "calves": "calf",
     "gives": "give", "gave": "give", "given": "give",
     "makes": "make", "made": "make", "hurts": "hurt", "worse": "bad", "woke": "wake",
     # Words people use for the same thing; samples can't list every verb.

@@ -1,6 +1,6 @@
 """How often the offline resolver reaches the right answer, on labelled utterances.
 
-A labelled file is YAML: `utterances: [{text, topic | intent, also?: [topics]}]`. An
+A topic file is YAML: `utterances: [{text, topic | intent, also?: [topics]}]`. An
 utterance counts as right when the resolved intent and slots lead to its topic (or one
 of its `also` topics), or, for a built-in intent, to that intent.
 
@@ -12,6 +12,10 @@ A triage file (`triage_*.yaml`, written blind from medical.md) has `cases: [{tex
 level}]`, level one of emergency, urgent, soon or calm. Each case is said through the
 offline dialog in its locale, in a new session, as `python -m skill dialog --json` says
 it, and the response is read as a listener hears it (`level_heard`).
+
+A labelled file (`labelled_resolutions*.yaml`) has `utterances: [{text, intent, slots?}]`
+and no topics.
+`kind_of` tells the four apart by what is in them, not by their names.
 """
 
 from __future__ import annotations
@@ -25,6 +29,32 @@ from ..core.content import Content
 from ..core.safety import SafetyNet, Slot
 from ..core.triage import EMERGENCY, URGENT, Finding
 from .nlu import Resolution, Resolver
+
+
+class SetError(ValueError):
+    """A file that is not one of the four kinds of set, said with the file's name."""
+
+
+def kind_of(path: Path) -> str:
+    """"topics", "labelled", "red_flags" or "triage", from the file's shape."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise SetError(f"{path}: cannot be read: {error}") from None
+    if isinstance(data, dict) and isinstance(data.get("cases"), list):
+        return "triage"
+    if isinstance(data, dict) and isinstance(data.get("emergency"), list):
+        return "red_flags"
+    utterances = data.get("utterances") if isinstance(data, dict) else None
+    if isinstance(utterances, list) and utterances and all(isinstance(u, dict) for u in utterances):
+        if any("topic" in u for u in utterances) and all("topic" in u or "intent" in u for u in utterances):
+            return "topics"
+        if all("intent" in u for u in utterances):
+            return "labelled"
+    raise SetError(
+        f"{path}: not a set this command scores: expected `cases:` (triage), `emergency:` (red flags), "
+        "or `utterances:` whose entries have a `topic` or a built-in `intent` (topics) or all an `intent` (labelled)"
+    )
 
 
 @dataclass(frozen=True)
@@ -272,8 +302,8 @@ class TriageScore:
 
 
 def level_heard(content: Content, response: dict, locale: str) -> str:
-    """What a listener hears first, as a level: the call (emergency), the call if it is
-    happening now (asked), get seen today (urgent), a see-a-doctor sign (soon), or none."""
+    """What a listener hears first, as a level: the call (emergency), the call or where to
+    get seen if it is happening now (asked), get seen today (urgent), a see-a-doctor sign (soon), or none."""
     from ..core.conversation import Conversation, spoken_digits
     from ..core.speech import ssml_to_plain
 
@@ -287,7 +317,8 @@ def level_heard(content: Content, response: dict, locale: str) -> str:
     care = facts.urgent_care if facts else content.prompts.urgent_care_anywhere
     if said.startswith(spoken_digits(care)):
         return URGENT
-    if content.prompts.sign_if_now.format(**numbers) in said:
+    asked_lines = (content.prompts.sign_if_now.format(**numbers), content.prompts.urgent_if_now.format(care=care[0].lower() + care[1:]))
+    if any(spoken_digits(line) in said for line in asked_lines):
         return "asked"
     title = (body.get("card") or {}).get("title")
     if any(flag.title == title for flag in content.red_flags.values()):
