@@ -318,28 +318,37 @@ class Conversation:
             cannot_call = self.prompts.emergency_cannot_call.format(**numbers)
             speech = Speech.of(call, flag.why, flag.first_aid, cannot_call)
             card_text = " ".join(filter(None, [f"{flag.title}: {flag.why}", flag.first_aid, cannot_call]))
-            return Reply(speech, card=self._card(title, card_text.replace(numbers["number"], numbers["card_number"])))
+            return Reply(speech, card=self._card(title, _written(card_text, numbers)))
         if finding.level == EMERGENCY:  # said to be over, and still an emergency (a stroke that passed)
             return self.red_flag(finding._replace(passed=False), locale, asked_about)
         if finding.level == URGENT:
-            care = facts.urgent_care if facts else self.prompts.urgent_care_anywhere
             if asked_about and not finding.passed:
-                if_now = self.prompts.urgent_if_now.format(care=care[0].lower() + care[1:])
+                if_now = self.urgent_if_now(locale)
                 card = self._card(flag.title, f"{flag.advice} {if_now}")
                 return Reply(Speech.of(flag.advice, spoken_digits(if_now)), card=card)
+            care = self.urgent_care(locale)
             why = self.prompts.passed_urgent if finding.passed else flag.advice
             worse = self.prompts.urgent_worse.format(**numbers)
-            card = self._card(flag.title, f"{care} {why} {worse}".replace(numbers["number"], numbers["card_number"]))
-            return Reply(Speech.of(spoken_digits(care), why, worse), card=card)
+            return Reply(Speech.of(spoken_digits(care), why, worse), card=self._card(flag.title, _written(f"{care} {why} {worse}", numbers)))
         if finding.passed:
             passed = self.prompts.passed_soon.format(**numbers)
-            return Reply(Speech.of(passed), card=self._card(flag.title, passed.replace(numbers["number"], numbers["card_number"])))
+            return Reply(Speech.of(passed), card=self._card(flag.title, _written(passed, numbers)))
         line = facts.soon_line if facts is not None else None
         cant_wait = self.prompts.soon_cant_wait.format(line=line) if line else None
         return Reply(
             Speech.of(flag.advice, spoken_digits(cant_wait) if cant_wait else None),
             card=self._card(flag.title, " ".join(filter(None, [flag.advice, cant_wait]))),
         )
+
+    def urgent_care(self, locale: str | None) -> str:
+        """Where to get seen today, as written ("Get medical help today: call NHS 111, ...")."""
+        facts = self.content.locales.get(locale or "")
+        return facts.urgent_care if facts else self.prompts.urgent_care_anywhere
+
+    def urgent_if_now(self, locale: str | None) -> str:
+        """After a question about an urgent sign: where to get seen, if it is happening now."""
+        care = self.urgent_care(locale)
+        return self.prompts.urgent_if_now.format(care=care[0].lower() + care[1:])
 
     def numbers(self, locale: str | None) -> dict[str, str]:
         """The emergency number as said and as written, for the locale; with no number
@@ -356,6 +365,11 @@ class Conversation:
 
     def _card(self, title: str, text: str) -> Card:
         return Card(title, f"{text}\n\n{self.prompts.card_footer}")
+
+
+def _written(text: str, numbers: dict[str, str]) -> str:
+    """A card's text: the emergency number as written ("000"), not as said ("triple zero")."""
+    return text.replace(numbers["number"], numbers["card_number"])
 
 
 def spoken_digits(text: str) -> str:

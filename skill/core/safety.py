@@ -38,7 +38,7 @@ class SafetyNet:
         """The most urgent red flag the request reports: any slot but those that ask
         about a sign ("what are the signs of {sign}"), and words that ask a question
         about one rather than say it is happening."""
-        return self._most_urgent([slot for slot in self._split(intent_name, slots)[0]])
+        return self._most_urgent(self._split(intent_name, slots)[0])
 
     def asked_about(self, intent_name: str | None, slots: Slots) -> Finding | None:
         """The red flag a question asks about ("how can you tell if it's a stroke"), by

@@ -150,7 +150,7 @@ class Triage:
 
     # -- what a text says
 
-    def findings(self, text: str) -> list[Finding]:
+    def findings(self, text: str) -> tuple[Finding, ...]:
         """Every red flag the text describes, in the order said (a flag said in two ways,
         twice)."""
         words = _text(text)
@@ -199,12 +199,12 @@ class Triage:
             if passed:
                 end = end_of_over
             found.append(Finding(flag_id, flag.passed if passed else flag.level, passed, start, end, size))
-        return sorted(found, key=lambda f: (f.start, f.end))
+        return tuple(sorted(found, key=lambda f: (f.start, f.end)))
 
-    def named(self, text: str) -> list[Finding]:
+    def named(self, text: str) -> tuple[Finding, ...]:
         """The conditions a text names ("what are the signs of a stroke"): what a question
         asks about. A name is no report of a sign: "is cramp a sign of a stroke"."""
-        return self._names.findings(text) if self._names is not None else []
+        return self._names.findings(text) if self._names is not None else ()
 
     def most_urgent(self, texts: Iterable[str]) -> Finding | None:
         """The most urgent finding in any of the texts (see `rank`)."""

@@ -12,11 +12,19 @@ from .adapter import intent_name, request_locale, respond, slots_heard
 from .base import ConversationHandler
 
 
+_FINDING = "red_flag_finding"
+
+
 class RedFlagHandler(ConversationHandler):
     """Any slot of any intent whose value or words report a red flag."""
 
     def _finding(self, handler_input: HandlerInput):
-        return self.conversation.safety.reported(intent_name(handler_input), slots_heard(handler_input))
+        # Read once per request (can_handle, then handle), kept with the request only:
+        # nothing a person said is held beyond it.
+        this_request = handler_input.attributes_manager.request_attributes
+        if _FINDING not in this_request:
+            this_request[_FINDING] = self.conversation.safety.reported(intent_name(handler_input), slots_heard(handler_input))
+        return this_request[_FINDING]
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return self._finding(handler_input) is not None

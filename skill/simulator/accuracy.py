@@ -313,11 +313,9 @@ def level_heard(content: Content, response: dict, locale: str) -> str:
     numbers = conversation.numbers(locale)
     if said.startswith(content.prompts.emergency_call.format(**numbers)):
         return EMERGENCY
-    facts = content.locales.get(locale)
-    care = facts.urgent_care if facts else content.prompts.urgent_care_anywhere
-    if said.startswith(spoken_digits(care)):
+    if said.startswith(spoken_digits(conversation.urgent_care(locale))):
         return URGENT
-    asked_lines = (content.prompts.sign_if_now.format(**numbers), content.prompts.urgent_if_now.format(care=care[0].lower() + care[1:]))
+    asked_lines = (content.prompts.sign_if_now.format(**numbers), conversation.urgent_if_now(locale))
     if any(spoken_digits(line) in said for line in asked_lines):
         return "asked"
     title = (body.get("card") or {}).get("title")
