@@ -246,7 +246,8 @@ def _accuracy(args: argparse.Namespace) -> int:
 
     from .interaction_model import model_path
     from .simulator.accuracy import (
-        SetError, kind_of, score_file, score_red_flags, score_resolutions, score_triage_file, sum_scores,
+        SetError, kind_of, score_answers_file, score_file, score_red_flags, score_resolutions, score_triage_file,
+        sum_scores,
     )
     from .simulator.nlu import resolver_for
 
@@ -255,6 +256,7 @@ def _accuracy(args: argparse.Namespace) -> int:
     files = [Path(f) for f in args.files] or [
         *in_order(data.glob("heldout_utterances*.yaml")), *in_order(data.glob("red_flags_*.yaml")),
         *in_order(data.glob("labelled_resolutions*.yaml")), *in_order(data.glob("triage_*.yaml")),
+        *in_order(data.glob("answers_*.yaml")),
     ]
     if not files:
         print("python -m skill accuracy: no labelled files given or found", file=sys.stderr)
@@ -282,6 +284,10 @@ def _accuracy(args: argparse.Namespace) -> int:
             triage = score_triage_file(content, path)
             print(f"{triage.name}: {triage.summary()}")
             misses = triage.misses()
+        elif kind == "answers":
+            answers = score_answers_file(path)
+            print(f"{answers.name}: {answers.summary()}")
+            misses = list(answers.misses)
         elif kind == "red_flags":
             flags = score_red_flags(content, resolver, path)
             called = flags.emergencies - len(flags.missed)

@@ -15,11 +15,17 @@ it, and the response is read as a listener hears it (`level_heard`).
 
 A labelled file (`labelled_resolutions*.yaml`) has `utterances: [{text, intent, slots?}]`
 and no topics.
-`kind_of` tells the four apart by what is in them, not by their names.
+
+An answers file (`answers_*.yaml`, written blind from medical.md) has `questions: [{text,
+locale?, must: ["a|b", ...], must_not: [...]}]`. Each question is said through the offline
+dialog in a new session, and the spoken answer must hold every `must` item (any of its
+"|" alternatives) and none of `must_not`: the right answer to another question is a miss.
+`kind_of` tells the five apart by what is in them, not by their names.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,17 +38,19 @@ from .nlu import Resolution, Resolver
 
 
 class SetError(ValueError):
-    """A file that is not one of the four kinds of set, said with the file's name."""
+    """A file that is not one of the five kinds of set, said with the file's name."""
 
 
 def kind_of(path: Path) -> str:
-    """"topics", "labelled", "red_flags" or "triage", from the file's shape."""
+    """"topics", "labelled", "red_flags", "triage" or "answers", from the file's shape."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
         raise SetError(f"{path}: cannot be read: {error}") from None
     if isinstance(data, dict) and isinstance(data.get("cases"), list):
         return "triage"
+    if isinstance(data, dict) and isinstance(data.get("questions"), list):
+        return "answers"
     if isinstance(data, dict) and isinstance(data.get("emergency"), list):
         return "red_flags"
     utterances = data.get("utterances") if isinstance(data, dict) else None
@@ -52,7 +60,8 @@ def kind_of(path: Path) -> str:
         if all("intent" in u for u in utterances):
             return "labelled"
     raise SetError(
-        f"{path}: not a set this command scores: expected `cases:` (triage), `emergency:` (red flags), "
+        f"{path}: not a set this command scores: expected `cases:` (triage), `questions:` (answers), "
+        "`emergency:` (red flags), "
         "or `utterances:` whose entries have a `topic` or a built-in `intent` (topics) or all an `intent` (labelled)"
     )
 
@@ -341,3 +350,51 @@ def score_triage_file(content: Content, path: Path, models_dir: Path | None = No
         first = " ".join(turn.speech_plain.split()[:8])
         cases.append(TriageCase(entry["text"], locale, entry["level"], heard, first))
     return TriageScore(path.name, tuple(cases))
+
+
+# --------------------------------------------------------------------------- answers files
+
+
+def heard_words(said: str) -> str:
+    """Speech as the answers files match it: lower case, straight apostrophes, no other punctuation."""
+    said = said.lower().replace("\u2019", "'")
+    return " " + " ".join(re.sub(r"[^a-z0-9' ]+", " ", said).split()) + " "
+
+
+def _holds(heard: str, item: str) -> bool:
+    """Whether the heard words hold any of an item's "|" alternatives."""
+    return any(alt and alt in heard for alt in (heard_words(a).strip() for a in item.split("|")))
+
+
+@dataclass(frozen=True)
+class AnswersScore:
+    name: str
+    total: int
+    misses: tuple[Miss, ...]
+
+    def summary(self) -> str:
+        right = self.total - len(self.misses)
+        return f"answered the question asked {right}/{self.total} ({right / self.total:.1%})" if self.total else "no questions"
+
+
+def score_answers_file(path: Path, models_dir: Path | None = None) -> AnswersScore:
+    """Each question said through the offline dialog of its locale, each in a new session."""
+    from .dialog import Dialog
+
+    dialogs: dict[str, Dialog] = {}
+    entries = yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
+    misses = []
+    for entry in entries:
+        locale = entry.get("locale") or "en-US"
+        if locale not in dialogs:
+            dialogs[locale] = Dialog.for_locale(locale) if models_dir is None else Dialog.for_locale(locale, models_dir)
+        dialog = dialogs[locale]
+        dialog.session = None
+        said = dialog.say(entry["text"]).speech_plain
+        heard = heard_words(said)
+        lacking = [item for item in entry.get("must") or () if not _holds(heard, item)]
+        wrong = [item for item in entry.get("must_not") or () if _holds(heard, item)]
+        if lacking or wrong:
+            reasons = [*(f"lacks {item!r}" for item in lacking), *(f"says {item!r}" for item in wrong)]
+            misses.append(Miss(f"[{locale}] {entry['text']}", "; ".join(reasons), " ".join(said.split()[:24])))
+    return AnswersScore(path.name, len(entries), tuple(misses))
