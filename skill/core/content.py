@@ -100,6 +100,8 @@ class RoutineStep(NamedTuple):
     hold: int | None = None  # seconds, counted out
     reps: int = 1
     sides: bool = False  # done on one side, then the other
+    # Held until the cramp lets go: the count never ends in "relax" (medical.md section 6).
+    until_eased: bool = False
 
 
 class Routine(NamedTuple):
@@ -168,6 +170,7 @@ class RedFlag(NamedTuple):
     # The condition's names ("a stroke"): what a question asks about ("what are the signs
     # of {sign}"), read in a slot that asks; no report of a sign: "is cramp a sign of a stroke".
     names: tuple[str, ...] = ()
+    explains: tuple[str, ...] = ()  # flags whose words, said within this one's, are this one
 
 
 class LocaleFacts(NamedTuple):
@@ -217,6 +220,8 @@ class Prompts(NamedTuple):
     hold: str
     seconds_left: str
     relax: str
+    keep_holding: str
+    hold_until_eased: str
     again: str
     other_side: str
     routine_next: str

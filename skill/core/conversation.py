@@ -117,32 +117,42 @@ class Conversation:
         unheard = self.prompts.unheard.format(**self.numbers(locale)) if self.safety.unheard(intent_name, slots) else None
         progress = self._progress(state)
         if progress is None or topic.routine is not None:
-            return self.answer_topic(topic, unheard)
+            return self.answer_topic(topic, locale, unheard)
         offer = self.prompts.back_to_routine.format(name=self.content.routines[progress.routine].name)
         return Reply(
-            Speech.of(topic.speech, unheard, OFFER_PAUSE, offer),
+            Speech.of(self._localised(topic.speech, locale), unheard, OFFER_PAUSE, offer),
             reprompt=Speech.of(offer, self.prompts.offer_reprompt),
-            card=self._card(topic.title, topic.card),
+            card=self._card(topic.title, self._localised(topic.card, locale, written=True)),
             routine=progress,
             offer_resume=True,
         )
 
-    def answer_topic(self, topic: Topic, unheard: str | None = None) -> Reply:
+    def answer_topic(self, topic: Topic, locale: str | None = None, unheard: str | None = None) -> Reply:
         """A topic's answer; `unheard`, said after it (a routine: after its first step)."""
         if topic.routine is not None:
             return self.start_routine(topic.routine, announce=False, unheard=unheard)
-        card = self._card(topic.title, topic.card)
+        card = self._card(topic.title, self._localised(topic.card, locale, written=True))
+        speech = self._localised(topic.speech, locale)
         offer = topic.follow_up
         if offer is None:
-            return Reply(Speech.of(topic.speech, unheard), card=card)
+            return Reply(Speech.of(speech, unheard), card=card)
         return Reply(
-            Speech.of(topic.speech, unheard, OFFER_PAUSE, offer.prompt),
+            Speech.of(speech, unheard, OFFER_PAUSE, offer.prompt),
             reprompt=Speech.of(offer.prompt, self.prompts.offer_reprompt),
             card=card,
             offer_from=topic.id,
         )
 
-    def accept_offer(self, state: SessionState) -> Reply:
+    def _localised(self, text: str, locale: str | None, written: bool = False) -> str:
+        """A topic's text with the locale's emergency number for {number} and where to get
+        seen today for {care}: spoken (digit by digit) or, on a card, `written`."""
+        if "{" not in text:
+            return text
+        numbers, care = self.numbers(locale), self.urgent_care(locale)
+        filled = text.replace("{number}", numbers["number"]).replace("{care}", care if written else spoken_digits(care))
+        return _written(filled, numbers) if written else filled
+
+    def accept_offer(self, state: SessionState, locale: str | None = None) -> Reply:
         progress = self._progress(state)
         if progress is not None and (state.offer_resume or state.offer_from is None):
             # "Want to go back?" "Yes." Or "yes" / "go on" after "Say next to go on".
@@ -151,11 +161,13 @@ class Conversation:
         if topic is None or topic.follow_up is None:
             return self._asking(self.prompts.nothing_offered, self.prompts.help_reprompt)
         if topic.follow_up.topic is not None:
-            return self.answer_topic(self.content.topics[topic.follow_up.topic])
+            return self.answer_topic(self.content.topics[topic.follow_up.topic], locale)
         if topic.follow_up.routine is not None:
             return self.start_routine(topic.follow_up.routine)
+        text = topic.follow_up.text
         return Reply(
-            Speech.of(topic.follow_up.text), card=self._card(topic.title, topic.follow_up.text)
+            Speech.of(self._localised(text, locale)),
+            card=self._card(topic.title, self._localised(text, locale, written=True)),
         )
 
     def decline_offer(self, state: SessionState) -> Reply:

@@ -48,6 +48,10 @@ _LOCALE = re.compile(r"[a-z]{2}-[A-Z]{2}")
 _PLACEHOLDER = re.compile(r"\{([a-z_]*)\}")
 
 
+# What a topic's speech, card and follow-up may hold, filled in for the request's locale:
+# the emergency number, and the sentence that says where to get seen today.
+TOPIC_PLACEHOLDERS = {"number", "care"}
+
 # Prompts filled in by the skill: each must use exactly these {placeholders}.
 PROMPT_PLACEHOLDERS = {
     "safety_line": {"number"},
@@ -374,6 +378,12 @@ class Loader:
                 for field in ("speech", "card", "follow_up"):
                     if field in entry.raw:
                         entry.fail(field, "a topic answered by a routine says only what the routine says")
+            texts = {"speech": speech, "card": card, "follow_up.text": follow_up.text if follow_up else None}
+            for field, text in texts.items():
+                unknown = set(_PLACEHOLDER.findall(text or "")) - TOPIC_PLACEHOLDERS
+                if unknown or (text and text.count("{") != len(_PLACEHOLDER.findall(text))):
+                    allowed = " and ".join(f"{{{p}}}" for p in sorted(TOPIC_PLACEHOLDERS))
+                    self.problem(file, entry.name, field, f"may hold only the placeholders {allowed}")
             if entry.ok and topic_id and title and (routine or (speech and card)):
                 topics.append(Topic(topic_id, title, speech, card, cited, follow_up, asked, routine))
         return topics
@@ -461,7 +471,7 @@ class Loader:
         for level in LEVELS:
             own_field = "why" if level == EMERGENCY else "advice"
             for index, raw in enumerate(data[level]):
-                known = {"id", "title", own_field, "said", "signs", "names", "sources"}
+                known = {"id", "title", own_field, "said", "signs", "names", "sources", "explains"}
                 known |= {"first_aid", "passed", "slowly"} if level == EMERGENCY else set()
                 entry = _Entry(self, file, raw, index, known, name_field="id")
                 flag_id, title = entry.text("id"), entry.text("title")
@@ -490,12 +500,18 @@ class Loader:
                 spelled = [p for p in self.spell_out(signs, word_classes) if spelled_by.setdefault(p, str(entry.name)) == entry.name]
                 cited = self.cited_sources(file, entry, sources)
                 if entry.ok and flag_id and title and text:
-                    details = {own_field: text, "first_aid": first_aid, "passed": passed, "slowly": entry.text("slowly", required=False)}
+                    details = {
+                        own_field: text, "first_aid": first_aid, "passed": passed,
+                        "slowly": entry.text("slowly", required=False), "explains": entry.text_list("explains", required=False),
+                    }
                     flags[flag_id] = RedFlag(flag_id, level, title, said, signs, cited, names=names, **details)
                     self.symptom_values[flag_id] = tuple(dict.fromkeys([*said, *spelled]))
         for flag in flags.values():
             if flag.slowly is not None and (flag.slowly not in flags or flags[flag.slowly].level == EMERGENCY):
                 self.problem(file, flag.id, "slowly", f"'{flag.slowly}' is not an urgent or soon red flag")
+            for other in flag.explains:
+                if other not in flags:
+                    self.problem(file, flag.id, "explains", f"'{other}' is not a red flag")
         # A phrase one flag says outright is not another's spelled-out sign.
         for flag_id, phrases in self.symptom_values.items():
             self.symptom_values[flag_id] = tuple(p for p in phrases if said_by.get(p, flag_id) == flag_id)
@@ -605,19 +621,22 @@ class Loader:
         return routines
 
     def load_step(self, file: str, routine: _Entry, number: int, raw: Any) -> RoutineStep | None:
-        step = _Entry(self, file, raw, routine.name, {"do", "hold", "reps", "sides"}, field_prefix=f"steps[{number}].")
+        step = _Entry(self, file, raw, routine.name, {"do", "hold", "reps", "sides", "until_eased"}, field_prefix=f"steps[{number}].")
         do = step.text("do", max_words=MAX_STEP_WORDS)
         hold, reps, sides = step.raw.get("hold"), step.raw.get("reps", 1), step.raw.get("sides", False)
+        until_eased = step.raw.get("until_eased", False)
         if hold is not None and (not isinstance(hold, int) or isinstance(hold, bool) or not MIN_HOLD_SECONDS <= hold <= MAX_HOLD_SECONDS):
             step.fail("hold", f"whole seconds from {MIN_HOLD_SECONDS} to {MAX_HOLD_SECONDS}")
         if not isinstance(reps, int) or isinstance(reps, bool) or not 1 <= reps <= 20:
             step.fail("reps", "a whole number from 1 to 20")
         if sides not in (True, False):
             step.fail("sides", "true or false")
+        if until_eased not in (True, False) or (until_eased and hold is None):
+            step.fail("until_eased", "true or false, and true only with a hold")
         if not step.ok or do is None:
             routine.ok = False
             return None
-        return RoutineStep(do, hold, reps, sides)
+        return RoutineStep(do, hold, reps, sides, until_eased)
 
     # -- locales.yaml
 

@@ -79,16 +79,24 @@ def moves(routine: Routine) -> tuple[Move, ...]:
 
 
 @lru_cache(maxsize=64)
-def hold_count(seconds: int, prompts: Prompts) -> Speech:
+def hold_count(seconds: int, prompts: Prompts, until_eased: bool = False) -> Speech:
     """A hold of `seconds`, counted out: "Hold." ... "twenty more seconds" ... "five, four,
     three, two, one, and relax." Each pause is the time to the next word minus the time
-    the words before it take to say, so the whole lasts `seconds` (no pause over 10 s)."""
+    the words before it take to say, so the whole lasts `seconds` (no pause over 10 s).
+
+    A hold `until_eased` (a cramp happening now) has no end to count down to: it is
+    "Hold.", "Keep holding." every ten seconds, then "Keep holding until the cramp lets go."
+    """
     events: list[tuple[float, str]] = [(0, prompts.hold)]
-    for left in range(ANNOUNCE_EVERY * ((seconds - 1) // ANNOUNCE_EVERY), COUNTDOWN_FROM, -ANNOUNCE_EVERY):
-        events.append((seconds - left, prompts.seconds_left.format(seconds=number_words(left))))
-    for left in range(min(COUNTDOWN_FROM, seconds - 1), 0, -1):
-        events.append((seconds - left, number_words(left) + ","))
-    events.append((seconds, prompts.relax))
+    if until_eased:
+        events += [(at, prompts.keep_holding) for at in range(ANNOUNCE_EVERY, seconds, ANNOUNCE_EVERY)]
+        events.append((seconds, prompts.hold_until_eased))
+    else:
+        for left in range(ANNOUNCE_EVERY * ((seconds - 1) // ANNOUNCE_EVERY), COUNTDOWN_FROM, -ANNOUNCE_EVERY):
+            events.append((seconds - left, prompts.seconds_left.format(seconds=number_words(left))))
+        for left in range(min(COUNTDOWN_FROM, seconds - 1), 0, -1):
+            events.append((seconds - left, number_words(left) + ","))
+        events.append((seconds, prompts.relax))
     pieces: list = []
     for (at, text), (next_at, _) in zip(events, events[1:]):
         pieces.append(text)
@@ -108,7 +116,7 @@ def move_speech(move: Move, prompts: Prompts, opens_segment: bool = False) -> Sp
         lead = (prompts.again,)
     else:
         lead = (move.step.do,)
-    hold = hold_count(move.step.hold, prompts) if move.step.hold else None
+    hold = hold_count(move.step.hold, prompts, move.step.until_eased) if move.step.hold else None
     return Speech.of(*lead, hold)
 
 

@@ -86,6 +86,6 @@ def triage_for(content: Content) -> Triage:
     the skill share it)."""
     cached = _TRIAGES.get(id(content))
     if cached is None or cached[0] is not content:
-        flags = [Flag(f.id, f.level, f.passed, f.said, f.signs, f.slowly, f.names) for f in content.red_flags.values()]
+        flags = [Flag(f.id, f.level, f.passed, f.said, f.signs, f.slowly, f.names, f.explains) for f in content.red_flags.values()]
         cached = _TRIAGES[id(content)] = (content, Triage(flags, content.triage_rules))
     return cached[1]

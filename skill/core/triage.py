@@ -82,6 +82,9 @@ class Flag(NamedTuple):
     signs: tuple[Sign, ...]
     slowly: str | None = None  # the flag it is when said to have come on slowly
     names: tuple[str, ...] = ()  # the condition's names ("a stroke"): heard when asked about
+    # Flags whose words this one's reading covers are this one: spots on quinine are the
+    # drug's harm to the blood, not the meningitis rash (a fever said apart still is).
+    explains: tuple[str, ...] = ()
 
 
 class Finding(NamedTuple):
@@ -199,7 +202,11 @@ class Triage:
             if passed:
                 end = end_of_over
             found.append(Finding(flag_id, flag.passed if passed else flag.level, passed, start, end, size))
-        return tuple(sorted(found, key=lambda f: (f.start, f.end)))
+        explained = {
+            f for f in found for g in found
+            if f.flag in self.flags[g.flag].explains and f.start < g.end and g.start < f.end
+        }
+        return tuple(sorted((f for f in found if f not in explained), key=lambda f: (f.start, f.end)))
 
     def named(self, text: str) -> tuple[Finding, ...]:
         """The conditions a text names ("what are the signs of a stroke"): what a question

@@ -40,7 +40,7 @@ class YesHandler(ConversationHandler):
         return is_intent_name("AMAZON.YesIntent")(handler_input)
 
     def handle(self, handler_input: HandlerInput):
-        return respond(handler_input, self.conversation.accept_offer(session_state(handler_input)))
+        return respond(handler_input, self.conversation.accept_offer(session_state(handler_input), request_locale(handler_input)))
 
 
 class NoHandler(ConversationHandler):
