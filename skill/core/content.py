@@ -141,6 +141,9 @@ class QuestionIntent(NamedTuple):
     slots: tuple[SlotSpec, ...]
     topic: str | None
     default: str | None
+    # False: a slot value answered by a guided routine gets `default` instead. A stretch asked
+    # for ahead of time ("a stretch for my calves before bed") is not the mid-cramp routine.
+    routines: bool = True
 
     @property
     def topic_slot(self) -> SlotSpec | None:
@@ -280,7 +283,9 @@ class Content(NamedTuple):
         slot = intent.topic_slot
         value_id = slot_ids.get(slot.name)
         if value_id is not None and value_id in self.slot_types.get(slot.type, {}):
-            return self.topics[value_id]
+            topic = self.topics[value_id]
+            if intent.routines or topic.routine is None:
+                return topic
         return self.topics[intent.default]
 
 

@@ -313,7 +313,7 @@ class Loader:
         return samples
 
     def load_question_intent(self, file: str, raw: Any, index: int) -> QuestionIntent | None:
-        entry = _Entry(self, file, raw, index, {"name", "slots", "default", "topic", "samples"})
+        entry = _Entry(self, file, raw, index, {"name", "slots", "default", "topic", "samples", "routines"})
         name = entry.text("name")
         if name is not None and not _INTENT_NAME.fullmatch(name):
             self.problem(file, entry.name, "name", "must be CamelCase ending in 'Intent'")
@@ -324,10 +324,13 @@ class Loader:
             self.problem(file, entry.name, "topic", "give exactly one of 'topic' or 'default'")
         elif default is not None and not slots:
             self.problem(file, entry.name, "default", "'default' needs a slot to choose the topic from")
+        routines = entry.raw.get("routines", True)
+        if routines not in (True, False):
+            entry.fail("routines", "true or false")
         samples = self.load_samples(file, entry, slots)
         if not entry.ok or name is None:
             return None
-        return QuestionIntent(name, samples, tuple(slots), topic, default)
+        return QuestionIntent(name, samples, tuple(slots), topic, default, routines)
 
     def check_sample(self, file: str, intent: str, sample: str, declared: set[str]) -> set[str]:
         used = set(_SAMPLE_SLOT.findall(sample))

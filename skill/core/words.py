@@ -12,6 +12,8 @@ from typing import NamedTuple
 
 _FILLERS = {"um", "umm", "uh", "uhh", "er", "erm", "hmm", "ow", "oww", "owww", "ouch",
             "argh", "ah", "oh", "alexa", "hey", "please"}
+# Sounds that are a yes: "uh huh" is not "huh?" (say that again).
+_SAID_AS_YES = re.compile(r"\b(?:uh[ -]huh|mm[ -]?hmm|mhm)\b")
 _CONTRACTIONS = {"won't": "will not", "can't": "can not", "cannot": "can not", "cant": "can not",
                  "wont": "will not", "dont": "do not", "doesnt": "does not", "didnt": "did not",
                  "isnt": "is not", "im": "i am", "ive": "i have", "cannae": "can not", "canna": "can not",
@@ -70,6 +72,7 @@ def tokenize(text: str) -> list[Token]:
     `normalize(text)` is exactly these words joined by spaces, so positions agree.
     """
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    text = _SAID_AS_YES.sub("yes", text)
     text = _ABBREVIATION.sub(lambda m: m.group(0).replace(".", "").replace(" ", "") + " ", text)
     words: list[tuple[str, int]] = []
     for clause, chunk in enumerate(_CLAUSE_BREAK.split(text)):
