@@ -330,6 +330,7 @@ RAW = {
     "long_cramp": "it's been twenty minutes and it still won't let go",
     "injury": "felt like someone kicked me in the calf",
     "fluid_loss": "i've had the runs for two days and now my legs are cramping",
+    "quinine_bleeding": "since starting quinine tablets ive got purple blotches on my shins",
     "red_swollen_leg": "my left calf is red and puffy and hot",
     "frequent_cramps": "i get them nearly every single night",
     "new_medicine": "ever since i started a statin",
