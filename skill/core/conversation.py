@@ -120,9 +120,9 @@ class Conversation:
             return self.answer_topic(topic, locale, unheard)
         offer = self.prompts.back_to_routine.format(name=self.content.routines[progress.routine].name)
         return Reply(
-            Speech.of(self._localised(topic.speech, locale), unheard, OFFER_PAUSE, offer),
+            Speech.of(self.localised(topic.speech, locale), unheard, OFFER_PAUSE, offer),
             reprompt=Speech.of(offer, self.prompts.offer_reprompt),
-            card=self._card(topic.title, self._localised(topic.card, locale, written=True)),
+            card=self._card(topic.title, self.localised(topic.card, locale, written=True)),
             routine=progress,
             offer_resume=True,
         )
@@ -131,8 +131,8 @@ class Conversation:
         """A topic's answer; `unheard`, said after it (a routine: after its first step)."""
         if topic.routine is not None:
             return self.start_routine(topic.routine, announce=False, unheard=unheard)
-        card = self._card(topic.title, self._localised(topic.card, locale, written=True))
-        speech = self._localised(topic.speech, locale)
+        card = self._card(topic.title, self.localised(topic.card, locale, written=True))
+        speech = self.localised(topic.speech, locale)
         offer = topic.follow_up
         if offer is None:
             return Reply(Speech.of(speech, unheard), card=card)
@@ -143,7 +143,7 @@ class Conversation:
             offer_from=topic.id,
         )
 
-    def _localised(self, text: str, locale: str | None, written: bool = False) -> str:
+    def localised(self, text: str, locale: str | None, written: bool = False) -> str:
         """A topic's text with the locale's emergency number for {number} and where to get
         seen today for {care}: spoken (digit by digit) or, on a card, `written`."""
         if "{" not in text:
@@ -166,8 +166,8 @@ class Conversation:
             return self.start_routine(topic.follow_up.routine)
         text = topic.follow_up.text
         return Reply(
-            Speech.of(self._localised(text, locale)),
-            card=self._card(topic.title, self._localised(text, locale, written=True)),
+            Speech.of(self.localised(text, locale)),
+            card=self._card(topic.title, self.localised(text, locale, written=True)),
         )
 
     def decline_offer(self, state: SessionState) -> Reply:
