@@ -203,3 +203,10 @@ def test_a_topic_may_hold_only_the_number_and_care_placeholders(tmp_path):
     worry.write_text(worry.read_text().replace("call {number} now.", "call {phone} now.", 1))
     with pytest.raises(Exception, match=r"worry.yaml: entry 'clot': field 'speech': may hold only the placeholders"):
         Loader(tmp_path).load()
+
+
+def test_the_difference_between_a_cramp_and_a_seizure_is_answered_then_the_call_if_it_is_happening():
+    answer = ask("what's the difference between a cramp and a seizure")
+    assert answer.startswith("A cramp is one muscle tightening, and you stay awake")
+    assert answer.endswith("If this is happening now, call 9 1 1 or your local emergency number.")
+    assert ask("my husband is having a seizure").startswith("Call 9 1 1 now.")

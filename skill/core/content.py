@@ -174,6 +174,9 @@ class RedFlag(NamedTuple):
     # of {sign}"), read in a slot that asks; no report of a sign: "is cramp a sign of a stroke".
     names: tuple[str, ...] = ()
     explains: tuple[str, ...] = ()  # flags whose words, said within this one's, are this one
+    # EMERGENCY: said instead of `why` to a question about the sign ("what's the difference
+    # between a cramp and a seizure"), before "If this is happening now, call...".
+    when_asked: str | None = None
 
 
 class LocaleFacts(NamedTuple):

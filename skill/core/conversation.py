@@ -325,7 +325,8 @@ class Conversation:
             title = self.prompts.emergency_card_title.format(number=numbers["card_number"])
             if asked_about:
                 if_now = self.prompts.sign_if_now.format(**numbers)
-                return Reply(Speech.of(flag.why, if_now), card=self._card(flag.title, f"{flag.why} {if_now}"))
+                told = flag.when_asked or flag.why
+                return Reply(Speech.of(told, if_now), card=self._card(flag.title, f"{told} {if_now}"))
             call = self.prompts.emergency_call.format(**numbers)
             cannot_call = self.prompts.emergency_cannot_call.format(**numbers)
             speech = Speech.of(call, flag.why, flag.first_aid, cannot_call)

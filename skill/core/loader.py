@@ -475,7 +475,7 @@ class Loader:
             own_field = "why" if level == EMERGENCY else "advice"
             for index, raw in enumerate(data[level]):
                 known = {"id", "title", own_field, "said", "signs", "names", "sources", "explains"}
-                known |= {"first_aid", "passed", "slowly"} if level == EMERGENCY else set()
+                known |= {"first_aid", "passed", "slowly", "when_asked"} if level == EMERGENCY else set()
                 entry = _Entry(self, file, raw, index, known, name_field="id")
                 flag_id, title = entry.text("id"), entry.text("title")
                 if flag_id is not None and not _ID.fullmatch(flag_id):
@@ -506,6 +506,7 @@ class Loader:
                     details = {
                         own_field: text, "first_aid": first_aid, "passed": passed,
                         "slowly": entry.text("slowly", required=False), "explains": entry.text_list("explains", required=False),
+                        "when_asked": entry.text("when_asked", required=False, max_words=MAX_WHY_WORDS * 2),
                     }
                     flags[flag_id] = RedFlag(flag_id, level, title, said, signs, cited, names=names, **details)
                     self.symptom_values[flag_id] = tuple(dict.fromkeys([*said, *spelled]))
