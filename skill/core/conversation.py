@@ -122,7 +122,7 @@ class Conversation:
         return Reply(
             Speech.of(self.localised(topic.speech, locale), unheard, OFFER_PAUSE, offer),
             reprompt=Speech.of(offer, self.prompts.offer_reprompt),
-            card=self._card(topic.title, self.localised(topic.card, locale, written=True)),
+            card=self._localised_card(topic.title, topic.card, locale),
             routine=progress,
             offer_resume=True,
         )
@@ -131,7 +131,7 @@ class Conversation:
         """A topic's answer; `unheard`, said after it (a routine: after its first step)."""
         if topic.routine is not None:
             return self.start_routine(topic.routine, announce=False, unheard=unheard)
-        card = self._card(topic.title, self.localised(topic.card, locale, written=True))
+        card = self._localised_card(topic.title, topic.card, locale)
         speech = self.localised(topic.speech, locale)
         offer = topic.follow_up
         if offer is None:
@@ -152,6 +152,9 @@ class Conversation:
         filled = text.replace("{number}", numbers["number"]).replace("{care}", care if written else spoken_digits(care))
         return _written(filled, numbers) if written else filled
 
+    def _localised_card(self, title: str, text: str, locale: str | None) -> Card:
+        return self._card(title, self.localised(text, locale, written=True))
+
     def accept_offer(self, state: SessionState, locale: str | None = None) -> Reply:
         progress = self._progress(state)
         if progress is not None and (state.offer_resume or state.offer_from is None):
@@ -167,7 +170,7 @@ class Conversation:
         text = topic.follow_up.text
         return Reply(
             Speech.of(self.localised(text, locale)),
-            card=self._card(topic.title, self.localised(text, locale, written=True)),
+            card=self._localised_card(topic.title, text, locale),
         )
 
     def decline_offer(self, state: SessionState) -> Reply:

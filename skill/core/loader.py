@@ -383,8 +383,9 @@ class Loader:
                         entry.fail(field, "a topic answered by a routine says only what the routine says")
             texts = {"speech": speech, "card": card, "follow_up.text": follow_up.text if follow_up else None}
             for field, text in texts.items():
-                unknown = set(_PLACEHOLDER.findall(text or "")) - TOPIC_PLACEHOLDERS
-                if unknown or (text and text.count("{") != len(_PLACEHOLDER.findall(text))):
+                found = _PLACEHOLDER.findall(text or "")
+                # An unknown name, or a brace that is no placeholder at all ("{ number}").
+                if set(found) - TOPIC_PLACEHOLDERS or (text or "").count("{") != len(found):
                     allowed = " and ".join(f"{{{p}}}" for p in sorted(TOPIC_PLACEHOLDERS))
                     self.problem(file, entry.name, field, f"may hold only the placeholders {allowed}")
             if entry.ok and topic_id and title and (routine or (speech and card)):

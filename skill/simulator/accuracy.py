@@ -333,19 +333,25 @@ def level_heard(content: Content, response: dict, locale: str) -> str:
     return NONE
 
 
-def score_triage_file(content: Content, path: Path, models_dir: Path | None = None) -> TriageScore:
-    """Each case said through the offline dialog of its locale, each in a new session."""
+def said_afresh(entries: list[dict], models_dir: Path | None = None):
+    """Each entry's `text` said through the offline dialog of its `locale` (en-US if none),
+    each in a new session, as `python -m skill dialog --json` says it: (entry, locale, turn)."""
     from .dialog import Dialog
 
     dialogs: dict[str, Dialog] = {}
-    cases = []
-    for entry in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]:
-        locale = entry["locale"]
+    for entry in entries:
+        locale = entry.get("locale") or "en-US"
         if locale not in dialogs:
             dialogs[locale] = Dialog.for_locale(locale) if models_dir is None else Dialog.for_locale(locale, models_dir)
         dialog = dialogs[locale]
         dialog.session = None
-        turn = dialog.say(entry["text"])
+        yield entry, locale, dialog.say(entry["text"])
+
+
+def score_triage_file(content: Content, path: Path, models_dir: Path | None = None) -> TriageScore:
+    """Each case said through the offline dialog of its locale, each in a new session."""
+    cases = []
+    for entry, locale, turn in said_afresh(yaml.safe_load(path.read_text(encoding="utf-8"))["cases"], models_dir):
         heard = level_heard(content, turn.response or {}, locale)
         first = " ".join(turn.speech_plain.split()[:8])
         cases.append(TriageCase(entry["text"], locale, entry["level"], heard, first))
@@ -355,7 +361,7 @@ def score_triage_file(content: Content, path: Path, models_dir: Path | None = No
 # --------------------------------------------------------------------------- answers files
 
 
-def heard_words(said: str) -> str:
+def _heard_words(said: str) -> str:
     """Speech as the answers files match it: lower case, straight apostrophes, no other punctuation."""
     said = said.lower().replace("\u2019", "'")
     return " " + " ".join(re.sub(r"[^a-z0-9' ]+", " ", said).split()) + " "
@@ -363,7 +369,7 @@ def heard_words(said: str) -> str:
 
 def _holds(heard: str, item: str) -> bool:
     """Whether the heard words hold any of an item's "|" alternatives."""
-    return any(alt and alt in heard for alt in (heard_words(a).strip() for a in item.split("|")))
+    return any(alt and alt in heard for alt in (_heard_words(a).strip() for a in item.split("|")))
 
 
 @dataclass(frozen=True)
@@ -379,19 +385,11 @@ class AnswersScore:
 
 def score_answers_file(path: Path, models_dir: Path | None = None) -> AnswersScore:
     """Each question said through the offline dialog of its locale, each in a new session."""
-    from .dialog import Dialog
-
-    dialogs: dict[str, Dialog] = {}
     entries = yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
     misses = []
-    for entry in entries:
-        locale = entry.get("locale") or "en-US"
-        if locale not in dialogs:
-            dialogs[locale] = Dialog.for_locale(locale) if models_dir is None else Dialog.for_locale(locale, models_dir)
-        dialog = dialogs[locale]
-        dialog.session = None
-        said = dialog.say(entry["text"]).speech_plain
-        heard = heard_words(said)
+    for entry, locale, turn in said_afresh(entries, models_dir):
+        said = turn.speech_plain
+        heard = _heard_words(said)
         lacking = [item for item in entry.get("must") or () if not _holds(heard, item)]
         wrong = [item for item in entry.get("must_not") or () if _holds(heard, item)]
         if lacking or wrong:
