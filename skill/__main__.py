@@ -2,7 +2,7 @@
 
   dialog         type what you would say to Alexa and see what it would answer (offline)
   routine        play a guided routine from start to end, as text or as sound (--wav)
-  serve          the self-hosted endpoint: Flask at POST /, verifying Alexa's signatures
+  serve          the self-hosted endpoint: waitress serving Flask at POST /, verifying Alexa's signatures
   bench          cold start, warm latency, memory and package size against a bare ask-sdk-core skill
   load           put a served endpoint (serve --no-verify) under load, bad requests interleaved
   build-models   regenerate interaction_models/ from content/ (--check: only compare)
@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     check = commands.add_parser("check-models", help="check interaction models against Alexa's build rules")
     check.add_argument("paths", nargs="*", help="model files (default: interaction_models/*.json)")
 
-    serve = commands.add_parser("serve", help="serve the skill at POST / (Flask), verifying every request")
+    serve = commands.add_parser("serve", help="serve the skill at POST / (Flask on waitress), verifying every request")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=5000)
     serve.add_argument("--skill-id", default=os.environ.get("SKILL_ID"), help="refuse requests for any other skill id")
@@ -337,9 +337,10 @@ def _check_models(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     try:
-        from .web import create_app
+        from .web import create_app, serve
+        import waitress  # noqa: F401 - checked here, so a missing server is a clear message
     except ImportError as error:
-        print(f"python -m skill serve needs Flask and cryptography ({error.name}): pip install -e '.[serve]'", file=sys.stderr)
+        print(f"python -m skill serve needs Flask, waitress and cryptography ({error.name}): pip install -e '.[serve]'", file=sys.stderr)
         return 2
     from .lambda_function import SKILL
 
@@ -357,7 +358,7 @@ def _serve(args: argparse.Namespace) -> int:
         print("WARNING: no --skill-id (or SKILL_ID): signed requests for any skill will be answered.", file=sys.stderr)
     config = {"ASK_SDK_VERIFY_SIGNATURE": not args.no_verify, "ASK_SDK_VERIFY_TIMESTAMP": not args.no_verify}
     app = create_app(SKILL, skill_id=args.skill_id, config=config)
-    app.run(host=args.host, port=args.port, threaded=True)
+    serve(app, args.host, args.port)
     return 0
 
 

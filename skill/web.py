@@ -5,6 +5,10 @@ Anything wrong answers 400 with nothing that helps an attacker, and the reason g
 the log; a body over MAX_BODY_BYTES answers 413. The configuration names are
 flask-ask-sdk's, so its users feel at home: ASK_SDK_VERIFY_SIGNATURE and
 ASK_SDK_VERIFY_TIMESTAMP (both on unless set False before create_app).
+
+`serve()` runs it on waitress, a production WSGI server: it reads each request whole
+before a worker thread sees it, so slow or half-sent requests hold no thread, and it has
+no debugger or reloader to switch on.
 """
 
 from __future__ import annotations
@@ -21,6 +25,11 @@ from .verify import RequestRejected, Verifier
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 128 * 1024  # an Alexa request is a few kilobytes
+# waitress: how many connections it holds open at once (each costs a socket and a buffer,
+# not a thread), and how long an idle or half-sent one may wait before it is closed.
+CONNECTION_LIMIT = 1000
+CONNECTION_TIMEOUT_SECONDS = 15
+THREADS = 8
 
 
 def _json(status: int, payload: dict) -> Response:
@@ -29,8 +38,9 @@ def _json(status: int, payload: dict) -> Response:
 
 def create_app(skill, skill_id: str | None = None, verifier: Verifier | None = None, config: dict | None = None) -> Flask:
     app = Flask("cramp_coach")
-    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.config.update({"ASK_SDK_VERIFY_SIGNATURE": True, "ASK_SDK_VERIFY_TIMESTAMP": True, **(config or {})})
+    # Whatever FLASK_DEBUG says: errors are answered by the handlers below, never shown.
+    app.config.update({"MAX_CONTENT_LENGTH": MAX_BODY_BYTES, "DEBUG": False, "PROPAGATE_EXCEPTIONS": False})
     verifier = verifier or Verifier(skill_id=skill_id)
     verifier.verify_signature = bool(app.config["ASK_SDK_VERIFY_SIGNATURE"])
     verifier.verify_timestamp = bool(app.config["ASK_SDK_VERIFY_TIMESTAMP"])
@@ -43,7 +53,7 @@ def create_app(skill, skill_id: str | None = None, verifier: Verifier | None = N
         body = request.get_data(cache=False)  # the exact bytes Alexa signed
         try:
             envelope = json.loads(body)
-        except (UnicodeDecodeError, json.JSONDecodeError):
+        except (ValueError, RecursionError):  # not JSON, too deeply nested, or a number too long
             log.warning("rejected: body is not JSON")
             return _json(400, {"error": "bad request"})
         try:
@@ -68,3 +78,21 @@ def create_app(skill, skill_id: str | None = None, verifier: Verifier | None = N
         return _json(500, {"error": "internal server error"})
 
     return app
+
+
+def serve(app: Flask, host: str, port: int) -> None:
+    """Serve `app` on waitress until interrupted."""
+    from waitress import serve as waitress_serve
+
+    waitress_serve(
+        app,
+        host=host,
+        port=port,
+        threads=THREADS,
+        connection_limit=CONNECTION_LIMIT,
+        channel_timeout=CONNECTION_TIMEOUT_SECONDS,
+        cleanup_interval=min(CONNECTION_TIMEOUT_SECONDS, 30),
+        # A body over the limit, chunked or not, is refused with 413 before it is all read.
+        max_request_body_size=MAX_BODY_BYTES,
+        ident="",
+    )
