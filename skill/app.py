@@ -18,6 +18,8 @@ from ask_sdk_model import RequestEnvelope
 
 from .core.content import Content, load_content
 from .core.conversation import Conversation
+from .core.session import SessionState
+from .envelope import field, is_for_skill
 from .handlers.builtins import (
     FallbackHandler,
     HelpHandler,
@@ -51,17 +53,23 @@ BUILT_IN_INTENTS = frozenset(
 
 
 REQUEST_LOG = logging.getLogger("cramp_coach.requests")
+log = logging.getLogger(__name__)
+MAX_RESPONSE_BYTES = 24 * 1024  # Alexa's older, stricter documented limit (alexa-platform.md section 2)
 
 
 class InvalidRequestError(ValueError):
-    """The event is not an Alexa request envelope; there is nobody to answer in speech."""
+    """The event is not an Alexa request envelope for this skill: nobody to answer in speech.
+
+    The one clean refusal: Lambda reports it to Alexa as a failed invocation, and the
+    self-hosted endpoint answers 400.
+    """
 
 
 def build_skill(content: Content | None = None, skill_id: str | None = None) -> CustomSkill:
-    """The skill. With `skill_id`, requests from any other skill id are refused."""
+    """The skill. With `skill_id`, handle_event refuses requests from any other skill id."""
     conversation = Conversation(content if content is not None else load_content())
     builder = SkillBuilder()
-    builder.skill_id = skill_id
+    builder.skill_id = skill_id  # checked by handle_event first, whatever shape the envelope has
     # Order matters: the first handler whose can_handle is true answers. Red flags first,
     # whatever the intent and whatever the session was doing.
     for handler in (
@@ -95,15 +103,18 @@ def handle_event(skill: CustomSkill, event: object, context: object = None) -> d
     failed = REQUEST_FAILED.set(False)
     outcome = "crashed"
     try:
-        if not isinstance(event, dict) or not isinstance(event.get("request"), dict):
+        if not isinstance(field(event, "request"), dict):
             outcome = "rejected"
             raise InvalidRequestError("not an Alexa request envelope: no 'request' object")
+        if skill.skill_id is not None and not is_for_skill(event, skill.skill_id):
+            outcome = "rejected"
+            raise InvalidRequestError("request is for another skill id")
         try:
-            envelope = skill.serializer.deserialize(payload=json.dumps(event), obj_type=RequestEnvelope)
-        except (SerializationException, TypeError, ValueError) as error:
+            envelope = skill.serializer.deserialize(payload=json.dumps(_with_our_attributes(event)), obj_type=RequestEnvelope)
+        except (SerializationException, TypeError, ValueError, RecursionError) as error:
             outcome = "rejected"
             raise InvalidRequestError("not a valid Alexa request envelope") from error
-        body = skill.serializer.serialize(skill.invoke(request_envelope=envelope, context=context))
+        body = _within_limit(skill.serializer.serialize(skill.invoke(request_envelope=envelope, context=context)))
         response = body.get("response") or {}
         if REQUEST_FAILED.get():
             outcome = "error"
@@ -115,6 +126,28 @@ def handle_event(skill: CustomSkill, event: object, context: object = None) -> d
     finally:
         REQUEST_FAILED.reset(failed)
         _log_request(event, outcome, start)
+
+
+def _with_our_attributes(event: dict) -> dict:
+    """The event with its session attributes reduced to those the skill writes, each of
+    the right type and size, so nothing forged reaches the SDK or comes back out."""
+    session = event.get("session")
+    if not isinstance(session, dict) or "attributes" not in session:
+        return event
+    attributes = SessionState.from_attributes(session["attributes"]).to_attributes()
+    return {**event, "session": {**session, "attributes": attributes}}
+
+
+def _within_limit(body: dict) -> dict:
+    """Alexa refuses a response over MAX_RESPONSE_BYTES. The skill's own responses are far
+    smaller (tests/test_robustness.py), so this only trips on a bug: keep the speech and
+    send the speech alone and end the session, and say so in the log."""
+    if len(json.dumps(body)) <= MAX_RESPONSE_BYTES:
+        return body
+    log.error("response over %d bytes: only its speech is sent", MAX_RESPONSE_BYTES)
+    response = {key: value for key, value in body["response"].items() if key in ("outputSpeech", "shouldEndSession")}
+    response["shouldEndSession"] = True  # with nothing remembered, the next turn would be lost
+    return {**body, "response": response, "sessionAttributes": {}}
 
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_.]{0,79}")

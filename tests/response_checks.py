@@ -23,6 +23,7 @@ LEAKED_WORDS = {"error", "exception", "traceback", "none", "null", "undefined", 
 def check_ssml(ssml: str) -> str:
     """Assert the SSML is valid for Alexa; return what it says as plain text."""
     assert len(ssml) <= MAX_SSML, f"SSML is {len(ssml)} characters"
+    ssml.encode("utf-8")  # raises on a lone surrogate, which no device could be sent
     root = ElementTree.fromstring(ssml)  # raises on invalid XML, e.g. a raw '&'
     assert root.tag == "speak"
     for element in root.iter():

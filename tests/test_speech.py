@@ -19,6 +19,12 @@ def test_characters_xml_forbids_are_dropped():
     assert Speech.of("bell\x07 and\x00 null").ssml() == "<speak>bell and null</speak>"
 
 
+def test_lone_surrogates_are_dropped_so_the_ssml_can_be_sent_as_utf8():
+    ssml = Speech.from_json(["half \ud800 a pair\udfff", "kept 😀"]).ssml()
+    assert ssml == "<speak>half  a pair kept 😀</speak>"
+    ssml.encode("utf-8")
+
+
 def test_pauses_become_breaks_and_whitespace_is_tidied():
     speech = Speech.of("Hold it.", Pause(3000), "  Relax\n now. ", None)
     assert speech.ssml() == '<speak>Hold it. <break time="3000ms"/> Relax now.</speak>'

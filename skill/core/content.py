@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import zlib
 from typing import NamedTuple
 from pathlib import Path
@@ -22,6 +23,15 @@ DEFAULT_CONTENT_DIR = Path(
 )
 
 # The slot type whose values are the red flags (content/red_flags.yaml), not topics.
+# Every id in the content (topics, routines, flags, slot values); the loader refuses others,
+# and session attributes that name one are checked against it before anything else.
+CONTENT_ID = re.compile(r"[a-z][a-z0-9_]{0,63}")
+
+
+def is_content_id(value: object) -> bool:
+    return isinstance(value, str) and CONTENT_ID.fullmatch(value) is not None
+
+
 SYMPTOM_TYPE = "Symptom"
 # The slot type whose values are the guided routines (content/routines.yaml).
 ROUTINE_TYPE = "Routine"

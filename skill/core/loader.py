@@ -15,6 +15,7 @@ from typing import Any
 from collections.abc import Mapping
 
 from .content import (
+    CONTENT_ID,
     ROUTINE_TYPE, SEARCH_QUERY_TYPE, SYMPTOM_TYPE, ActionIntent, BuiltinIntent, Content, ContentError, FollowUp,
     LocaleFacts, Problem, Prompts, QuestionIntent, RedFlag, Routine, RoutineStep, SlotSpec, Source, Topic,
 )
@@ -35,7 +36,6 @@ MAX_SAFETY_WORDS = 25
 MIN_HOLD_SECONDS, MAX_HOLD_SECONDS = 5, 60
 MIN_ROUTINE_PHRASES = 5
 
-_ID = re.compile(r"[a-z][a-z0-9_]*")
 _INTENT_NAME = re.compile(r"[A-Z][A-Za-z]*Intent")
 _SLOT_TYPE = re.compile(r"[A-Z][A-Za-z]*")
 # Built-in slot types the skill uses: a phrase slot for free descriptions.
@@ -289,7 +289,7 @@ class Loader:
                 slot.fail("asked_about", "must be true or false")
             elif asked_about and slot_type != SYMPTOM_TYPE:
                 slot.fail("asked_about", f"only a {SYMPTOM_TYPE} slot can be a symptom asked about")
-            if slot_name is not None and not _ID.fullmatch(slot_name):
+            if slot_name is not None and not CONTENT_ID.fullmatch(slot_name):
                 self.problem(file, entry.name, "slots.name", "must be lower_snake_case")
             if slot_type is not None and not _SLOT_TYPE.fullmatch(slot_type) and slot_type not in BUILT_IN_SLOT_TYPES:
                 self.problem(file, entry.name, "slots.type", "must be CamelCase letters")
@@ -367,7 +367,7 @@ class Loader:
             topic_id = entry.text("id")
             if topic_id is not None:
                 self.topic_ids_seen.add(topic_id)
-            if topic_id is not None and not _ID.fullmatch(topic_id):
+            if topic_id is not None and not CONTENT_ID.fullmatch(topic_id):
                 self.problem(file, entry.name, "id", "must be lower_snake_case")
             title = entry.text("title")
             routine = entry.text("routine", required=False)
@@ -479,7 +479,7 @@ class Loader:
                 known |= {"first_aid", "passed", "slowly", "when_asked"} if level == EMERGENCY else set()
                 entry = _Entry(self, file, raw, index, known, name_field="id")
                 flag_id, title = entry.text("id"), entry.text("title")
-                if flag_id is not None and not _ID.fullmatch(flag_id):
+                if flag_id is not None and not CONTENT_ID.fullmatch(flag_id):
                     entry.fail("id", "must be lower_snake_case")
                 if flag_id in flags or flag_id in topic_ids:
                     entry.fail("id", "duplicate id: already a red flag or a topic")
@@ -606,7 +606,7 @@ class Loader:
                 self, file, raw, index, {"id", "title", "name", "said", "safety", "sources", "steps"}, name_field="id"
             )
             routine_id, title, name = entry.text("id"), entry.text("title"), entry.text("name")
-            if routine_id is not None and not _ID.fullmatch(routine_id):
+            if routine_id is not None and not CONTENT_ID.fullmatch(routine_id):
                 entry.fail("id", "must be lower_snake_case")
             if routine_id in routines:
                 entry.fail("id", "duplicate routine id")

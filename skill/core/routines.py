@@ -14,12 +14,13 @@ from __future__ import annotations
 from typing import NamedTuple
 from functools import lru_cache
 
-from .content import Prompts, Routine, RoutineStep
+from .content import Prompts, Routine, RoutineStep, is_content_id
 from .speech import Pause, Speech, spoken_seconds
 
 SEGMENT_SECONDS = 75  # one response, with its opening and closing words: under about 90 s
 COUNTDOWN_FROM = 5  # "five, four, three, two, one, and relax"
 ANNOUNCE_EVERY = 10  # "twenty more seconds", "ten more seconds"
+MAX_SEGMENTS = 1000  # far more than any routine has; a forged segment number stays small
 _BEAT_MS = 1000  # the countdown's pace: one number a second
 
 _NUMBER_WORDS = (
@@ -62,9 +63,9 @@ class Progress(NamedTuple):
         if not isinstance(data, dict):
             return None
         routine, segment, paused = data.get("routine"), data.get("segment"), data.get("paused", False)
-        if not isinstance(routine, str) or not isinstance(paused, bool):
+        if not is_content_id(routine) or not isinstance(paused, bool):
             return None
-        if not isinstance(segment, int) or isinstance(segment, bool) or segment < 0:
+        if not isinstance(segment, int) or isinstance(segment, bool) or not 0 <= segment < MAX_SEGMENTS:
             return None
         return cls(routine, segment, paused)
 

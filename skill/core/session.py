@@ -7,9 +7,11 @@ stale or forged, and a bad value is dropped rather than trusted.
 
 from __future__ import annotations
 
+import json
 from typing import NamedTuple
 from collections.abc import Mapping
 
+from .content import is_content_id
 from .routines import Progress
 from .speech import Speech
 
@@ -18,6 +20,10 @@ OFFER_RESUME = "offer_resume"  # "Want to go back to the calf stretch?" awaits a
 ROUTINE = "routine"  # where the person is in a guided routine
 LAST_SPEECH = "last_speech"  # what "repeat" says again
 LAST_REPROMPT = "last_reprompt"
+# The longest speech kept for "repeat", as JSON. What is kept is an answer or a question
+# (a routine is replayed from its place, not stored), a few hundred bytes; the bound keeps
+# a forged one from swelling every response toward Alexa's 24 KB (test_robustness).
+MAX_REMEMBERED_SPEECH_BYTES = 2048
 
 
 class SessionState(NamedTuple):
@@ -34,11 +40,11 @@ class SessionState(NamedTuple):
         offer_from = attributes.get(OFFER_FROM)
         routine = Progress.from_json(attributes.get(ROUTINE))
         return cls(
-            offer_from=offer_from if isinstance(offer_from, str) else None,
+            offer_from=offer_from if is_content_id(offer_from) else None,
             offer_resume=attributes.get(OFFER_RESUME) is True and routine is not None,
             routine=routine,
-            last_speech=Speech.from_json(attributes.get(LAST_SPEECH)),
-            last_reprompt=Speech.from_json(attributes.get(LAST_REPROMPT)),
+            last_speech=_remembered(attributes.get(LAST_SPEECH)),
+            last_reprompt=_remembered(attributes.get(LAST_REPROMPT)),
         )
 
     def to_attributes(self) -> dict:
@@ -54,3 +60,10 @@ class SessionState(NamedTuple):
         if self.last_reprompt is not None:
             attributes[LAST_REPROMPT] = self.last_reprompt.to_json()
         return attributes
+
+
+def _remembered(data: object) -> Speech | None:
+    speech = Speech.from_json(data)
+    if speech is None or len(json.dumps(speech.to_json())) > MAX_REMEMBERED_SPEECH_BYTES:
+        return None
+    return speech

@@ -22,8 +22,9 @@ MAX_BREAK_MS = 10_000  # Alexa's limit for one <break time>.
 # timed with it, and `python -m skill routine --wav` renders at the same rate.
 WORDS_PER_MINUTE = 150
 
-# Characters XML 1.0 forbids even when escaped; they would make the SSML unparseable.
-_INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters XML 1.0 forbids even when escaped, which would make the SSML unparseable,
+# and lone surrogates, which no UTF-8 encoder can send.
+_INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # What text must not contain raw inside SSML (quotes only matter in attributes, and this
 # module writes every attribute itself). Not xml.sax.saxutils: it imports urllib.request,
 # 20 ms of every Lambda cold start.

@@ -107,5 +107,8 @@ def _datasources(screen: Screen) -> dict:
 
 
 def silent(handler_input: HandlerInput) -> Response:
-    """An empty response, for requests Alexa does not allow speech in reply to."""
+    """An empty response, for requests Alexa does not allow speech in reply to. It
+    carries no session attributes: the session is over or was never one of ours."""
+    if handler_input.request_envelope.session is not None:
+        handler_input.attributes_manager.session_attributes = {}
     return handler_input.response_builder.response
