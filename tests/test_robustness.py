@@ -192,6 +192,21 @@ def test_forged_attributes_never_come_back():
     assert set(response["sessionAttributes"]) <= {LAST_SPEECH, LAST_REPROMPT}
 
 
+def test_a_response_that_would_break_alexas_24_kb_keeps_its_speech_and_ends(monkeypatch, caplog):
+    from skill.core.conversation import Card, Conversation, Reply
+    from skill.core.speech import Speech
+
+    def swollen(self):  # a bug that makes a card far too long
+        return Reply(Speech.of("Welcome."), reprompt=Speech.of("What now?"), card=Card("Card", "x" * 30_000))
+
+    monkeypatch.setattr(Conversation, "welcome", swollen)
+    with caplog.at_level(logging.ERROR):
+        response = answered(json.loads((FIXTURES / "launch.json").read_text()))
+    assert response["response"] == {"outputSpeech": response["response"]["outputSpeech"], "shouldEndSession": True}
+    assert "Welcome." in response["response"]["outputSpeech"]["ssml"]
+    assert "over 24576 bytes" in caplog.text
+
+
 def test_everything_the_skill_remembers_for_repeat_fits_the_limit_on_remembered_speech():
     # "repeat" says the last answer again from the session; no answer may be too long to keep.
     from skill.core.conversation import Conversation
