@@ -40,7 +40,7 @@ def create_app(skill, skill_id: str | None = None, verifier: Verifier | None = N
     app = Flask("cramp_coach")
     app.config.update({"ASK_SDK_VERIFY_SIGNATURE": True, "ASK_SDK_VERIFY_TIMESTAMP": True, **(config or {})})
     # Whatever FLASK_DEBUG says: errors are answered by the handlers below, never shown.
-    app.config.update({"MAX_CONTENT_LENGTH": MAX_BODY_BYTES, "DEBUG": False, "PROPAGATE_EXCEPTIONS": False})
+    app.config.update({"DEBUG": False, "PROPAGATE_EXCEPTIONS": False})
     verifier = verifier or Verifier(skill_id=skill_id)
     verifier.verify_signature = bool(app.config["ASK_SDK_VERIFY_SIGNATURE"])
     verifier.verify_timestamp = bool(app.config["ASK_SDK_VERIFY_TIMESTAMP"])
@@ -50,7 +50,12 @@ def create_app(skill, skill_id: str | None = None, verifier: Verifier | None = N
         if request.mimetype != "application/json":
             log.warning("rejected: content type %s", request.mimetype[:40] or "none")
             return _json(415, {"error": "unsupported media type"})
-        body = request.get_data(cache=False)  # the exact bytes Alexa signed
+        # The exact bytes Alexa signed, read up to one byte past the limit: a longer body,
+        # chunked or not, is refused whole rather than cut and checked in part.
+        body = request.stream.read(MAX_BODY_BYTES + 1)
+        if len(body) > MAX_BODY_BYTES:
+            log.warning("rejected: body over %d bytes", MAX_BODY_BYTES)
+            return _json(413, {"error": "request entity too large"})
         try:
             envelope = json.loads(body)
         except (ValueError, RecursionError):  # not JSON, too deeply nested, or a number too long
@@ -82,10 +87,30 @@ def create_app(skill, skill_id: str | None = None, verifier: Verifier | None = N
 
 def serve(app: Flask, host: str, port: int) -> None:
     """Serve `app` on waitress until interrupted."""
-    from waitress import serve as waitress_serve
+    from waitress.channel import HTTPChannel
+    from waitress.server import BaseWSGIServer, create_server
+    from waitress.task import ErrorTask
 
-    waitress_serve(
+    class PlainErrorTask(ErrorTask):
+        """waitress's own refusals (a body over the limit, a malformed request) in the
+        endpoint's JSON: the status's name and nothing about limits or parsing."""
+
+        def execute(self) -> None:
+            error = self.request.error
+            body = json.dumps({"error": error.reason.lower()}).encode()
+            self.status = f"{error.code} {error.reason}"
+            self.response_headers.append(("Content-Type", "application/json"))
+            self.set_close_on_finish()
+            self.content_length = len(body)
+            self.write(body)
+
+    class Channel(HTTPChannel):
+        error_task_class = PlainErrorTask
+
+    listeners: dict = {}
+    server = create_server(
         app,
+        map=listeners,
         host=host,
         port=port,
         threads=THREADS,
@@ -96,3 +121,8 @@ def serve(app: Flask, host: str, port: int) -> None:
         max_request_body_size=MAX_BODY_BYTES,
         ident="",
     )
+    for listener in listeners.values():  # one per address the host resolves to
+        if isinstance(listener, BaseWSGIServer):
+            listener.channel_class = Channel
+    server.print_listen("Serving on http://{}:{}")
+    server.run()

@@ -8,7 +8,6 @@ import logging
 from pathlib import Path
 
 import pytest
-from ask_sdk_core.exceptions import AskSdkException
 
 from response_checks import assert_valid_response
 from skill.app import InvalidRequestError, build_skill, handle_event
@@ -260,7 +259,7 @@ def test_requests_that_allow_no_speech_get_none(name):
 
 def test_a_request_for_another_skill_is_refused(content):
     skill = build_skill(content, skill_id="amzn1.ask.skill.someone-else")
-    with pytest.raises(AskSdkException, match="Skill ID Verification failed"):
+    with pytest.raises(InvalidRequestError, match="another skill id"):
         handle_event(skill, envelope("launch"))
 
 

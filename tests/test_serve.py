@@ -71,8 +71,10 @@ def test_a_chunked_body_over_the_limit_is_refused_with_413_and_the_server_goes_o
     connection.request("POST", "/", body=chunks, headers={"Content-Type": "application/json"}, encode_chunked=True)
     response = connection.getresponse()
     assert response.status == 413
-    assert b"Traceback" not in response.read()
+    assert json.loads(response.read()) == {"error": "request entity too large"}  # no limit, no parser's words
     connection.close()
+    status, body = post(url, b" " * (MAX_BODY_BYTES + 1))
+    assert status == 413 and json.loads(body) == {"error": "request entity too large"}
     within = (b'{"x": "' + b"a" * (MAX_BODY_BYTES // 2) + b'"}',)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
     connection.request("POST", "/", body=iter(within), headers={"Content-Type": "application/json"}, encode_chunked=True)
