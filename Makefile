@@ -1,5 +1,5 @@
 # Run by `sam build` (template.yaml: BuildMethod makefile; samconfig.toml builds in source).
-# The Lambda package holds the runtime dependencies, skill/ and content/, and nothing else.
+# The Lambda package holds the runtime dependencies, skill/runtime/ and content/, and nothing else.
 
 # The project's own environment when there is one: compiling the content needs PyYAML.
 PYTHON ?= $(shell test -x .venv/bin/python && echo .venv/bin/python || echo python3)
@@ -8,15 +8,16 @@ PYTHON ?= $(shell test -x .venv/bin/python && echo .venv/bin/python || echo pyth
 LAMBDA_PLATFORM := --platform manylinux2014_aarch64 --implementation cp --python-version 3.13 --only-binary=:all:
 # The runtime dependencies, read from pyproject.toml so they are written down once.
 RUNTIME_DEPENDENCIES = $(shell $(PYTHON) -c "import tomllib; print(' '.join(repr(d) for d in tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))")
-# Maintainer tools that live in the package but never run on Lambda.
-NOT_ON_LAMBDA := __main__.py audio.py bench.py load.py model_check.py interaction_model.py skill_package.py verify.py web.py simulator
 
 build-CrampCoachFunction:
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check --no-compile $(LAMBDA_PLATFORM) --target "$(ARTIFACTS_DIR)" $(RUNTIME_DEPENDENCIES)
-	cp -R skill content "$(ARTIFACTS_DIR)/"
+	# What Lambda runs is one folder, skill/runtime/ (tools/ and endpoint/ stay behind).
+	mkdir -p "$(ARTIFACTS_DIR)/skill"
+	cp skill/__init__.py "$(ARTIFACTS_DIR)/skill/"
+	cp -R skill/runtime "$(ARTIFACTS_DIR)/skill/"
+	cp -R content "$(ARTIFACTS_DIR)/"
 	# Validated here, so a content mistake fails the build; Lambda then starts from the JSON.
 	$(PYTHON) -m skill compile-content --for-requests --into "$(ARTIFACTS_DIR)/content"
-	cd "$(ARTIFACTS_DIR)/skill" && rm -rf $(NOT_ON_LAMBDA)
 	find "$(ARTIFACTS_DIR)" -name __pycache__ -type d -prune -exec rm -rf {} +
 
 .PHONY: build-CrampCoachFunction

@@ -22,7 +22,9 @@ import os
 import sys
 from pathlib import Path
 
-from .core.content import ContentError, load_content
+from .runtime.core.content import ContentError
+
+from .runtime.core.compiled import load_content
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -106,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "routine":
             return _routine(args)
         if args.command == "compile-content":
-            from .core.content import COMPILED_NAME, compile_content
+            from .runtime.core.compiled import COMPILED_NAME, compile_content
 
             target = Path(args.into) / COMPILED_NAME if args.into else None
             print(f"wrote {compile_content(target=target, for_requests=args.for_requests)}")
@@ -114,11 +116,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check-models":
             return _check_models(args)
         if args.command == "bench":
-            from .bench import main as bench
+            from .tools.bench import main as bench
 
             return bench(args.rounds, args.warm_rounds)
         if args.command == "load":
-            from .load import main as load
+            from .tools.load import main as load
 
             return load(args.url, args.requests, args.concurrency)
         if args.command == "serve":
@@ -136,8 +138,8 @@ def main(argv: list[str] | None = None) -> int:
 def _dialog(args: argparse.Namespace) -> int:
     import itertools
 
-    from .simulator.dialog import Dialog, interactive_lines, run
-    from .simulator.replay import QUIT, ReplayError, read_replay, write_replay
+    from .tools.simulator.dialog import Dialog, interactive_lines, run
+    from .tools.simulator.replay import QUIT, ReplayError, read_replay, write_replay
 
     replay = None
     if args.replay:
@@ -166,7 +168,7 @@ def _dialog(args: argparse.Namespace) -> int:
     inputs = replay.inputs if replay else ()
     rest = () if inputs and inputs[-1] == QUIT else typed
     if args.speak:
-        from .audio import AudioUnavailable, play
+        from .tools.audio import AudioUnavailable, play
 
         def speak(ssml: str) -> None:
             try:
@@ -197,9 +199,9 @@ def _dialog(args: argparse.Namespace) -> int:
 
 def _routine(args: argparse.Namespace) -> int:
     """Every segment of a routine in order, as the skill says them; with --wav, as sound."""
-    from .core.conversation import Conversation
-    from .core.routines import segments
-    from .core.session import SessionState
+    from .runtime.core.conversation import Conversation
+    from .runtime.core.routines import segments
+    from .runtime.core.session import SessionState
 
     content = load_content()
     if args.name not in content.routines:
@@ -214,7 +216,7 @@ def _routine(args: argparse.Namespace) -> int:
     for number, part in enumerate(replies, 1):
         print(f"[part {number} of {len(replies)}, about {part.speech.seconds():.0f} s] {part.speech.plain()}")
     if args.wav:
-        from .audio import AudioUnavailable, duration_seconds, synthesize
+        from .tools.audio import AudioUnavailable, duration_seconds, synthesize
 
         try:
             audio = [synthesize(part.speech.ssml()) for part in replies]
@@ -244,12 +246,12 @@ def _accuracy(args: argparse.Namespace) -> int:
     from functools import partial
     from pathlib import Path
 
-    from .interaction_model import model_path
-    from .simulator.accuracy import (
+    from .tools.interaction_model import model_path
+    from .tools.simulator.accuracy import (
         SetError, kind_of, score_answers_file, score_file, score_red_flags, score_resolutions, score_triage_file,
         sum_scores,
     )
-    from .simulator.nlu import resolver_for
+    from .tools.simulator.nlu import resolver_for
 
     data = Path(__file__).resolve().parents[1] / "tests" / "data"
     in_order = partial(sorted, key=lambda p: [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", p.name)])
@@ -322,9 +324,9 @@ def _resolution_figures(res) -> str:
 
 
 def _check_models(args: argparse.Namespace) -> int:
-    from .app import BUILT_IN_INTENTS
-    from .interaction_model import MODELS_DIR
-    from .model_check import check_files
+    from .runtime.app import BUILT_IN_INTENTS
+    from .tools.interaction_model import MODELS_DIR
+    from .tools.model_check import check_files
 
     paths = [Path(p) for p in args.paths] or sorted(MODELS_DIR.glob("*.json"))
     findings = check_files(paths, BUILT_IN_INTENTS)
@@ -337,12 +339,12 @@ def _check_models(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     try:
-        from .web import create_app, serve
+        from .endpoint.web import create_app, serve
         import waitress  # noqa: F401 - checked here, so a missing server is a clear message
     except ImportError as error:
         print(f"python -m skill serve needs Flask, waitress and cryptography ({error.name}): pip install -e '.[serve]'", file=sys.stderr)
         return 2
-    from .lambda_function import SKILL
+    from .runtime.lambda_function import SKILL
 
     logging.getLogger().setLevel(logging.INFO)
     if args.no_verify:
@@ -363,7 +365,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _build_package(args: argparse.Namespace) -> int:
-    from .skill_package import PackageError, build_manifest, write_package
+    from .tools.skill_package import PackageError, build_manifest, write_package
 
     content = load_content()
     try:
@@ -381,7 +383,7 @@ def _package_size(args: argparse.Namespace) -> int:
     import zipfile
 
     build = Path(args.build_dir)
-    if not (build / "skill" / "lambda_function.py").is_file():
+    if not (build / "skill" / "runtime" / "lambda_function.py").is_file():
         print(f"python -m skill package-size: no built package in {build}; run `sam build` first", file=sys.stderr)
         return 2
     archive = io.BytesIO()
@@ -394,7 +396,7 @@ def _package_size(args: argparse.Namespace) -> int:
 
 
 def _build_models(args: argparse.Namespace) -> int:
-    from .interaction_model import stale_models, write_models
+    from .tools.interaction_model import stale_models, write_models
 
     content = load_content()
     if args.check:

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import settings
 
 from response_checks import assert_valid_response
-from skill.core.content import load_content
-from skill.simulator.dialog import Dialog
+from skill.runtime.core.compiled import load_content
+from skill.tools.simulator.dialog import Dialog
 
 
 # One Hypothesis profile wherever the tests run (the README's command, .ci/run, a

@@ -6,7 +6,7 @@ import json
 import re
 import xml.etree.ElementTree as ElementTree
 
-from skill.core.speech import ssml_to_plain
+from skill.runtime.core.speech import ssml_to_plain
 
 # The tags Alexa's SSML supports (alexa-platform.md section 1).
 ALEXA_TAGS = {

@@ -113,8 +113,8 @@ def test_every_offer_is_a_short_question(content):
 
 
 def test_every_first_spoken_part_is_under_fifty_words(content):
-    from skill.core.conversation import Conversation
-    from skill.core.triage import Finding
+    from skill.runtime.core.conversation import Conversation
+    from skill.runtime.core.triage import Finding
 
     conversation = Conversation(content)
     first_parts = [(where, text) for where, text in spoken_lines(content) if ".follow_up." not in where]

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from skill.core.content import ContentError, load_content
+from skill.runtime.core.content import ContentError
+
+from skill.runtime.core.compiled import load_content
 
 MINIMAL = Path(__file__).parent / "fixtures" / "content_min"
 
@@ -272,7 +274,7 @@ def test_routines_load_with_their_steps_and_become_the_routine_slot_type(content
 
 
 def test_compiled_content_is_the_same_content_and_a_stale_copy_is_never_used(content_dir):
-    from skill.core.content import COMPILED_NAME, compile_content
+    from skill.runtime.core.compiled import COMPILED_NAME, compile_content
 
     parsed = load_content(content_dir)
     compile_content(content_dir)
@@ -285,8 +287,8 @@ def test_compiled_content_is_the_same_content_and_a_stale_copy_is_never_used(con
 
 
 def test_content_compiled_for_requests_keeps_what_the_triage_reads_and_tools_never_load_it(content_dir):
-    from skill.core.content import compile_content
-    from skill.core.safety import triage_for
+    from skill.runtime.core.compiled import compile_content
+    from skill.runtime.core.safety import triage_for
 
     full = load_content(content_dir)
     compile_content(content_dir, for_requests=True)

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from conftest import CheckedDialog
-from skill.core.content import load_content
-from skill.core.loader import Loader
-from skill.core.speech import ssml_to_plain
-from skill.simulator.accuracy import level_heard, score_answers_file
+from skill.runtime.core.compiled import load_content
+from skill.runtime.core.loader import Loader
+from skill.runtime.core.speech import ssml_to_plain
+from skill.tools.simulator.accuracy import level_heard, score_answers_file
 
 CONTENT = load_content()
 DATA = Path(__file__).parent / "data"

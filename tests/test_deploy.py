@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from skill.core.content import load_content
-from skill.simulator.nlu import Resolver, normalize
-from skill.skill_package import PackageError, build_manifest, write_package
+from skill.runtime.core.compiled import load_content
+from skill.tools.simulator.nlu import Resolver, normalize
+from skill.tools.skill_package import PackageError, build_manifest, write_package
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -43,7 +43,7 @@ def test_the_template_asks_for_what_the_issue_says():
     function = template["Resources"]["CrampCoachFunction"]
     props = function["Properties"]
     assert (props["Runtime"], props["Architectures"], props["Handler"]) == (
-        "python3.13", ["arm64"], "skill.lambda_function.lambda_handler"
+        "python3.13", ["arm64"], "skill.runtime.lambda_function.lambda_handler"
     )
     assert props["Timeout"] < 8 and props["MemorySize"] <= 512
     assert function["Metadata"]["BuildMethod"] == "makefile"
@@ -67,7 +67,7 @@ def test_sam_build_packages_only_the_skill_its_content_and_runtime_dependencies(
     top = {p.name for p in built.iterdir()}
     assert {"skill", "content", "ask_sdk_core", "yaml"} <= top
     assert not top & {"tests", "interaction_models", "template.yaml", "README.md", "pytest", "flask", "cryptography", "samcli"}
-    assert not (built / "skill" / "simulator").exists() and not (built / "skill" / "web.py").exists()
+    assert {p.name for p in (built / "skill").iterdir()} == {"__init__.py", "runtime"}  # no tools, no endpoint
     # Wheels for the function's platform, not this machine's: PyYAML's C loader for arm64.
     assert list((built / "yaml").glob("_yaml.cpython-313-aarch64-linux-gnu.so"))
 
@@ -75,7 +75,7 @@ def test_sam_build_packages_only_the_skill_its_content_and_runtime_dependencies(
 def test_the_built_package_answers_a_launch_request_on_its_own(built, tmp_path):
     script = (
         "import json, sys; sys.path.insert(0, sys.argv[1]);"
-        "from skill.lambda_function import lambda_handler;"
+        "from skill.runtime.lambda_function import lambda_handler;"
         "print(json.dumps(lambda_handler(json.load(open(sys.argv[2])), None)))"
     )
     # -S: no site-packages, so only what the package itself holds can be imported.

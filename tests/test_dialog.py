@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from skill.core.conversation import Conversation
-from skill.core.speech import ssml_to_plain
+from skill.runtime.core.conversation import Conversation
+from skill.runtime.core.speech import ssml_to_plain
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = yaml.safe_load((Path(__file__).parent / "data" / "medical_questions.yaml").read_text())["questions"]

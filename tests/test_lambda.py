@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from response_checks import assert_valid_response
-from skill.app import InvalidRequestError, build_skill, handle_event
-from skill.core.conversation import Conversation
-from skill.core.speech import estimated_seconds, ssml_to_plain
-from skill.lambda_function import lambda_handler
+from skill.runtime.app import InvalidRequestError, build_skill, handle_event
+from skill.runtime.core.conversation import Conversation
+from skill.runtime.core.speech import estimated_seconds, ssml_to_plain
+from skill.runtime.lambda_function import lambda_handler
 
 FIXTURES = Path(__file__).parent / "fixtures" / "requests"
 ALL_FIXTURES = sorted(p.stem for p in FIXTURES.glob("*.json"))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from skill.interaction_model import MODELS_DIR as MODELS, build_model, model_path, render, stale_models
+from skill.tools.interaction_model import MODELS_DIR as MODELS, build_model, model_path, render, stale_models
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -104,7 +104,7 @@ def test_slot_values_are_within_alexas_limits(language_model):
 
 def test_every_intent_in_the_model_has_a_handler(content, language_model):
     """No intent the model can send ends up in the fallback by accident."""
-    from skill.core.speech import ssml_to_plain
+    from skill.runtime.core.speech import ssml_to_plain
     from test_lambda import intent_event, invoke
 
     for intent in language_model["intents"]:

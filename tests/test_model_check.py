@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from skill.app import BUILT_IN_INTENTS
-from skill.model_check import check_model
+from skill.runtime.app import BUILT_IN_INTENTS
+from skill.tools.model_check import check_model
 
 ROOT = Path(__file__).resolve().parents[1]
 VALID = {

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from skill.simulator.replay import ReplayError, read_replay
+from skill.tools.simulator.replay import ReplayError, read_replay
 
 ROOT = Path(__file__).resolve().parents[1]
 DIALOGS = sorted((Path(__file__).parent / "dialogs").glob("*.json"))

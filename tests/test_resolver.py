@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from skill.interaction_model import model_path
-from skill.simulator.accuracy import score_file
-from skill.simulator.nlu import FALLBACK, Resolver, normalize
+from skill.tools.interaction_model import model_path
+from skill.tools.simulator.accuracy import score_file
+from skill.tools.simulator.nlu import FALLBACK, Resolver, normalize
 
 DATA = Path(__file__).parent / "data"
 HELD_OUT = sorted(DATA.glob("heldout_*.yaml"))
@@ -146,7 +146,7 @@ def test_the_labelled_sets_every_red_flag_reaches_the_emergency_answer(content, 
     """tests/data/labelled_resolutions*.yaml: intent and slot ids a careful person expects.
     Every red flag in them must reach the emergency answer; the accuracy figures are
     printed and held to the level the README reports, so a change that loses ground fails."""
-    from skill.simulator.accuracy import score_resolutions
+    from skill.tools.simulator.accuracy import score_resolutions
 
     score = score_resolutions(content, resolver, DATA / name)
     print(
@@ -160,7 +160,7 @@ def test_the_labelled_sets_every_red_flag_reaches_the_emergency_answer(content, 
 
 def test_all_the_labelled_sets_together_meet_the_target(content, resolver):
     """The target for the resolver: at least 90% of intents right over every labelled set."""
-    from skill.simulator.accuracy import score_resolutions, sum_scores
+    from skill.tools.simulator.accuracy import score_resolutions, sum_scores
 
     score = sum_scores([score_resolutions(content, resolver, path) for path in LABELLED_FILES])
     assert score.intent_accuracy >= 0.90 and score.emergencies_missed == ()

@@ -20,11 +20,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from response_checks import assert_valid_response
-from skill import lambda_function
-from skill.app import InvalidRequestError, build_skill
-from skill.core.content import load_content
-from skill.core.session import LAST_REPROMPT, LAST_SPEECH, OFFER_FROM, OFFER_RESUME, ROUTINE
-from skill.lambda_function import lambda_handler
+from skill.runtime import lambda_function
+from skill.runtime.app import InvalidRequestError, build_skill
+from skill.runtime.core.compiled import load_content
+from skill.runtime.core.session import LAST_REPROMPT, LAST_SPEECH, OFFER_FROM, OFFER_RESUME, ROUTINE
+from skill.runtime.lambda_function import lambda_handler
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "requests"
@@ -193,8 +193,8 @@ def test_forged_attributes_never_come_back():
 
 
 def test_a_response_that_would_break_alexas_24_kb_keeps_its_speech_and_ends(monkeypatch, caplog):
-    from skill.core.conversation import Card, Conversation, Reply
-    from skill.core.speech import Speech
+    from skill.runtime.core.conversation import Card, Conversation, Reply
+    from skill.runtime.core.speech import Speech
 
     def swollen(self):  # a bug that makes a card far too long
         return Reply(Speech.of("Welcome."), reprompt=Speech.of("What now?"), card=Card("Card", "x" * 30_000))
@@ -209,8 +209,8 @@ def test_a_response_that_would_break_alexas_24_kb_keeps_its_speech_and_ends(monk
 
 def test_everything_the_skill_remembers_for_repeat_fits_the_limit_on_remembered_speech():
     # "repeat" says the last answer again from the session; no answer may be too long to keep.
-    from skill.core.conversation import Conversation
-    from skill.core.session import MAX_REMEMBERED_SPEECH_BYTES, SessionState
+    from skill.runtime.core.conversation import Conversation
+    from skill.runtime.core.session import MAX_REMEMBERED_SPEECH_BYTES, SessionState
 
     content = load_content()
     conversation = Conversation(content)
@@ -233,7 +233,7 @@ def test_everything_the_skill_remembers_for_repeat_fits_the_limit_on_remembered_
 
 
 def test_one_log_line_per_request_and_never_what_the_person_said(caplog):
-    from skill.simulator.dialog import Dialog
+    from skill.tools.simulator.dialog import Dialog
 
     said = [
         "ask cramp coach my secret calf is cramping and my chest feels tight",
@@ -263,7 +263,7 @@ def test_one_log_line_per_request_and_never_what_the_person_said(caplog):
 
 
 def test_a_failure_is_logged_as_an_error_without_the_words(monkeypatch, caplog):
-    from skill.core.conversation import Conversation
+    from skill.runtime.core.conversation import Conversation
 
     def broken(self, *args, **kwargs):
         raise RuntimeError("secret words")

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from skill import audio
-from skill.core.content import load_content
-from skill.core.routines import hold_count, moves, segments
-from skill.core.speech import MAX_BREAK_MS, estimated_seconds, ssml_to_plain
+from skill.tools import audio
+from skill.runtime.core.compiled import load_content
+from skill.runtime.core.routines import hold_count, moves, segments
+from skill.runtime.core.speech import MAX_BREAK_MS, estimated_seconds, ssml_to_plain
 from test_lambda import envelope, intent_event, invoke
 
 ROOT = Path(__file__).resolve().parents[1]

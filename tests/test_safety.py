@@ -15,13 +15,13 @@ import pytest
 import yaml
 
 from conftest import CheckedDialog
-from skill.core.content import load_content
-from skill.core.conversation import Conversation, spoken_digits
-from skill.core.speech import ssml_to_plain
-from skill.core.triage import EMERGENCY, SOON, URGENT, Finding
-from skill.simulator.accuracy import level_heard, score_red_flags, score_triage_file
-from skill.interaction_model import model_path
-from skill.simulator.nlu import normalize, resolver_for
+from skill.runtime.core.compiled import load_content
+from skill.runtime.core.conversation import Conversation, spoken_digits
+from skill.runtime.core.speech import ssml_to_plain
+from skill.runtime.core.triage import EMERGENCY, SOON, URGENT, Finding
+from skill.tools.simulator.accuracy import level_heard, score_red_flags, score_triage_file
+from skill.tools.interaction_model import model_path
+from skill.tools.simulator.nlu import normalize, resolver_for
 
 CONTENT = load_content()
 DATA = Path(__file__).parent / "data"

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from skill.web import MAX_BODY_BYTES
+from skill.endpoint.web import MAX_BODY_BYTES
 
 LAUNCH = (Path(__file__).parent / "fixtures" / "requests" / "launch.json").read_bytes()
 

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 
-from skill.core.speech import Pause, Speech, SpeechError, estimated_seconds, ssml_to_plain
+from skill.runtime.core.speech import Pause, Speech, SpeechError, estimated_seconds, ssml_to_plain
 
 
 def test_text_is_escaped_so_the_ssml_stays_valid_xml():

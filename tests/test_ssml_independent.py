@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from conftest import npm_package
-from skill.core.conversation import Conversation
-from skill.core.session import SessionState
-from skill.core.triage import Finding
+from skill.runtime.core.conversation import Conversation
+from skill.runtime.core.session import SessionState
+from skill.runtime.core.triage import Finding
 
 CHECKER = Path(__file__).parent / "ssml_checker"
 

@@ -23,10 +23,10 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from cryptography.x509.verification import Store
 
-from skill import verify as verify_module
-from skill.lambda_function import SKILL
-from skill.verify import Verifier, canonical_cert_url, RequestRejected
-from skill.web import MAX_BODY_BYTES, create_app
+from skill.endpoint import verify as verify_module
+from skill.runtime.lambda_function import SKILL
+from skill.endpoint.verify import Verifier, canonical_cert_url, RequestRejected
+from skill.endpoint.web import MAX_BODY_BYTES, create_app
 
 FIXTURES = Path(__file__).parent / "fixtures" / "requests"
 SKILL_ID = "amzn1.ask.skill.test-cramp"

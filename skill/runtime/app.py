@@ -16,7 +16,9 @@ from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import SkillBuilder
 from ask_sdk_model import RequestEnvelope
 
-from .core.content import Content, load_content
+from .core.content import Content
+
+from .core.compiled import load_content
 from .core.conversation import Conversation
 from .core.session import SessionState
 from .envelope import field, is_for_skill

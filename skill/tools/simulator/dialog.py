@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TextIO
 from collections.abc import Callable, Iterable
 
-from ..core.speech import ssml_to_plain
+from ...runtime.core.speech import ssml_to_plain
 from ..interaction_model import MODELS_DIR, model_path
 from .envelopes import LOCAL_SKILL_ID, Session, intent_request, launch_request, session_ended_request
 from .nlu import Resolution, Resolver, normalize, resolver_for
@@ -84,7 +84,7 @@ class Dialog:
             available = ", ".join(sorted(p.stem for p in models_dir.glob("*.json"))) or "none"
             raise LookupError(f"no interaction model for {locale} (available: {available})")
         resolver = resolver_for(path)
-        from ..lambda_function import lambda_handler  # reads and validates the content
+        from ...runtime.lambda_function import lambda_handler  # reads and validates the content
 
         skill_id = skill_id or os.environ.get("SKILL_ID") or LOCAL_SKILL_ID
         return cls(lambda_handler, resolver, locale, skill_id)

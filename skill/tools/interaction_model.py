@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .core.content import Content
+from ..runtime.core.content import Content
 
-MODELS_DIR = Path(__file__).resolve().parents[1] / "interaction_models"
+MODELS_DIR = Path(__file__).resolve().parents[2] / "interaction_models"
 
 
 def build_model(content: Content) -> dict:

@@ -10,7 +10,7 @@ import logging
 import os
 
 from .app import build_skill, handle_event
-from .core.content import load_content
+from .core.compiled import load_content
 
 # On Lambda, INFO lines go to CloudWatch; elsewhere (the dialog, tests) the caller decides.
 if "AWS_LAMBDA_FUNCTION_NAME" in os.environ:

@@ -1,6 +1,6 @@
 """The self-hosted endpoint: a Flask app serving the same skill object as Lambda at POST /.
 
-Every request is verified as Alexa requires (skill/verify.py) before the skill sees it.
+Every request is verified as Alexa requires (skill/endpoint/verify.py) before the skill sees it.
 Anything wrong answers 400 with nothing that helps an attacker, and the reason goes to
 the log; a body over MAX_BODY_BYTES answers 413. The configuration names are
 flask-ask-sdk's, so its users feel at home: ASK_SDK_VERIFY_SIGNATURE and
@@ -19,7 +19,7 @@ import logging
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from .app import InvalidRequestError, handle_event
+from ..runtime.app import InvalidRequestError, handle_event
 from .verify import RequestRejected, Verifier
 
 log = logging.getLogger(__name__)

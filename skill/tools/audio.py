@@ -18,7 +18,7 @@ import tempfile
 import wave
 from pathlib import Path
 
-from .core.speech import WORDS_PER_MINUTE
+from ..runtime.core.speech import WORDS_PER_MINUTE
 
 INSTALL_HINT = (
     "espeak-ng is not installed. On Debian or Ubuntu: sudo apt install espeak-ng "

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import yaml
 
-from .core.content import Content
+from ..runtime.core.content import Content
 from .interaction_model import MODELS_DIR, model_path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PACKAGE_DIR = ROOT / "skill-package"
 MANIFEST_SOURCE = ROOT / "content" / "manifest.yaml"
 _LAMBDA_ARN = re.compile(r"arn:aws:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?")

@@ -29,7 +29,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "requests"
 TARGETS = {"cold": 1.15, "warm": 1.5, "package_mb": 5.0}
 
@@ -129,7 +129,7 @@ def _percentile(values: list[float], share: float) -> float:
 
 
 def measure(rounds: int = 15, warm_rounds: int = 300) -> dict[str, Figures]:
-    from .core.content import DEFAULT_CONTENT_DIR, compile_content
+    from ..runtime.core.compiled import DEFAULT_CONTENT_DIR, compile_content
 
     with tempfile.TemporaryDirectory() as directory:
         # As the Lambda build does: the content compiled for requests, beside its YAML.
@@ -139,7 +139,7 @@ def measure(rounds: int = 15, warm_rounds: int = 300) -> dict[str, Figures]:
         env = _child_env(content_dir)
         bare_dir = Path(directory)
         (bare_dir / "hello_lambda.py").write_text(BARE_SKILL)
-        skills = {"bare": ("hello_lambda", bare_dir), "cramp coach": ("skill.lambda_function", ROOT)}
+        skills = {"bare": ("hello_lambda", bare_dir), "cramp coach": ("skill.runtime.lambda_function", ROOT)}
         for module, path in skills.values():
             _cold_once(module, path, env)  # writes the bytecode caches
         cold: dict[str, list[tuple[float, float]]] = {name: [] for name in skills}

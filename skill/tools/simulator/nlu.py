@@ -40,10 +40,12 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from collections.abc import Iterable
 
-from ..core.content import FREE_TEXT_TYPES, SEARCH_QUERY_TYPE, SYMPTOM_TYPE, TOPIC_TYPE, load_content
-from ..core.safety import triage_for
-from ..core.triage import LEVELS, Finding, Triage, asks_about
-from ..core.words import (
+from ...runtime.core.content import FREE_TEXT_TYPES, SEARCH_QUERY_TYPE, SYMPTOM_TYPE, TOPIC_TYPE
+
+from ...runtime.core.compiled import load_content
+from ...runtime.core.safety import triage_for
+from ...runtime.core.triage import LEVELS, Finding, Triage, asks_about
+from ...runtime.core.words import (
     DETERMINER_STEMS as _DETERMINER_STEMS,
     FUNCTION_STEMS as _FUNCTION_STEMS,
     LIGHT_STEMS as _LIGHT_STEMS,

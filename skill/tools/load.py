@@ -20,7 +20,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 from .bench import request_events
-from .web import MAX_BODY_BYTES
+from ..endpoint.web import MAX_BODY_BYTES
 
 # One bad request after every BAD_EVERY good ones, cycling through these.
 BAD_EVERY = 9

@@ -1,7 +1,7 @@
 """Words as the skill compares them: one normaliser, one stemmer, one idea of negation.
 
 The safety net (triage.py) reads what people say with these, on Lambda and offline, and
-the offline resolver (simulator/nlu.py) reads utterances and samples with the same ones,
+the offline resolver (skill/tools/simulator/nlu.py) reads utterances and samples with the same ones,
 so a word means the same thing wherever it is compared. Pure Python, no SDK.
 """
 

@@ -31,9 +31,9 @@ from pathlib import Path
 
 import yaml
 
-from ..core.content import Content
-from ..core.safety import SafetyNet, Slot
-from ..core.triage import EMERGENCY, URGENT, Finding
+from ...runtime.core.content import Content
+from ...runtime.core.safety import SafetyNet, Slot
+from ...runtime.core.triage import EMERGENCY, URGENT, Finding
 from .nlu import Resolution, Resolver
 
 
@@ -313,8 +313,8 @@ class TriageScore:
 def level_heard(content: Content, response: dict, locale: str) -> str:
     """What a listener hears first, as a level: the call (emergency), the call or where to
     get seen if it is happening now (asked), get seen today (urgent), a see-a-doctor sign (soon), or none."""
-    from ..core.conversation import Conversation, spoken_digits
-    from ..core.speech import ssml_to_plain
+    from ...runtime.core.conversation import Conversation, spoken_digits
+    from ...runtime.core.speech import ssml_to_plain
 
     body = response.get("response") or {}
     said = ssml_to_plain((body.get("outputSpeech") or {}).get("ssml") or "<speak/>")

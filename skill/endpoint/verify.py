@@ -47,7 +47,7 @@ from cryptography.x509.verification import (
     VerificationError as ChainError,
 )
 
-from .envelope import field as envelope_field, is_for_skill
+from ..runtime.envelope import field as envelope_field, is_for_skill
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,122 @@
+"""Loading the content: from content/*.yaml (through loader.py) or from the compiled JSON.
+
+`compile-content` saves the validated content as JSON; start-up then rebuilds it (about
+a millisecond) instead of parsing and checking every YAML file (tens of milliseconds of
+every Lambda cold start). It is used only while its fingerprint, a checksum of the YAML
+and of the code that reads it, matches: a stale file is never trusted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import zlib
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
+
+from .content import (
+    ActionIntent, BuiltinIntent, Content, FollowUp, LocaleFacts, Prompts, QuestionIntent, RedFlag, Routine,
+    RoutineStep, SlotSpec, Source, Topic,
+)
+from .triage import Rules, Sign
+
+DEFAULT_CONTENT_DIR = Path(
+    os.environ.get("CRAMP_COACH_CONTENT", Path(__file__).resolve().parents[3] / "content")
+)
+
+COMPILED_NAME = "compiled.json"
+# The Lambda build compiles "for requests only": without the phrases people say (slot
+# values, samples), which only the interaction model needs. Tools never load that kind.
+_PHRASE_FIELDS = {
+    "asked": lambda asked: MappingProxyType({}),
+    "samples": lambda samples: (),
+    "slot_types": lambda types: MappingProxyType(
+        {name: MappingProxyType(dict.fromkeys(values, ())) for name, values in types.items()}
+    ),
+}
+
+
+def load_content(directory: Path | str = DEFAULT_CONTENT_DIR, *, for_requests: bool = False) -> Content:
+    """Read and validate all content under `directory`; raise ContentError if unusable.
+
+    `for_requests` (the Lambda function) may use a compiled copy made without phrases.
+    """
+    directory = Path(directory)
+    try:
+        compiled = json.loads((directory / COMPILED_NAME).read_bytes(), object_hook=_decode)
+        usable = compiled["fingerprint"] == content_fingerprint(directory) and (for_requests or not compiled["for_requests"])
+        if usable and isinstance(compiled["content"], Content):
+            return compiled["content"]
+    except Exception:  # missing, stale or from other code: read the YAML instead
+        pass
+    from .loader import Loader  # the YAML parser and every check: not needed once compiled
+
+    return Loader(directory).load()
+
+
+def compile_content(
+    directory: Path | str = DEFAULT_CONTENT_DIR, target: Path | str | None = None, for_requests: bool = False
+) -> Path:
+    """Validate the content and save it for a fast start-up; raise ContentError if unusable."""
+    from .loader import Loader
+
+    directory = Path(directory)
+    content = Loader(directory).load()
+    if for_requests:
+        content = _without_phrases(content)
+    path = Path(target) if target is not None else directory / COMPILED_NAME
+    compiled = {"fingerprint": content_fingerprint(directory), "for_requests": for_requests, "content": content}
+    path.write_text(json.dumps(_encode(compiled), ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _without_phrases(value):
+    if isinstance(value, Routine):  # its phrases only name it in the model
+        return value._replace(said=())
+    if isinstance(value, tuple) and hasattr(value, "_fields"):
+        return type(value)(
+            *(_PHRASE_FIELDS[f](v) if f in _PHRASE_FIELDS else _without_phrases(v) for f, v in zip(value._fields, value))
+        )
+    if isinstance(value, Mapping):
+        return MappingProxyType({k: _without_phrases(v) for k, v in value.items()})
+    return value
+
+
+# Every NamedTuple of this module, for JSON: {"@": "Topic", ...fields}; a read-only
+# mapping is {"@map": {...}}; a tuple {"@tuple": [...]}.
+def _encode(value):
+    if isinstance(value, tuple) and hasattr(value, "_fields"):
+        return {"@": type(value).__name__, **{f: _encode(v) for f, v in zip(value._fields, value)}}
+    if isinstance(value, tuple):
+        return {"@tuple": [_encode(v) for v in value]}
+    if isinstance(value, Mapping):
+        return {"@map": {k: _encode(v) for k, v in value.items()}}
+    return value
+
+
+def _decode(obj: dict):
+    if "@" in obj:
+        cls = _TYPES[obj.pop("@")]
+        return cls(**obj)
+    if "@tuple" in obj:
+        return tuple(obj["@tuple"])
+    if "@map" in obj:
+        return MappingProxyType(obj["@map"])
+    return obj
+
+
+def content_fingerprint(directory: Path) -> str:
+    """A checksum of the YAML and of the code that reads it. (zlib's crc32: cheap at start-up,
+    and enough to tell an edited file from the compiled one; nothing here is a secret.)"""
+    checksum = 0
+    code = [Path(__file__).with_name(name) for name in ("content.py", "compiled.py", "loader.py", "triage.py")]
+    for path in [*code, *sorted(directory.rglob("*.yaml"))]:
+        checksum = zlib.crc32(path.name.encode() + b"\0" + path.read_bytes(), checksum)
+    return f"{checksum:08x}"
+
+
+_TYPES = {cls.__name__: cls for cls in (
+    Source, FollowUp, Topic, RoutineStep, Routine, ActionIntent, SlotSpec, QuestionIntent, BuiltinIntent,
+    RedFlag, LocaleFacts, Prompts, Content, Rules, Sign,
+)}
