@@ -118,8 +118,8 @@ def test_no_labelled_utterance_is_a_sample_of_the_model(resolver, path):
 
 
 # (file, intent, answer, slots): each set's level, about 1.5 points under its figure in the
-# README, which a change must not lose. Sets 1 to 8 were used in tuning; 9 to 13 were first
-# scored blind (the README gives their first runs).
+# docs/resolver.md, which a change must not lose. Sets 1 to 8 were used in tuning; 9 to 13 were first
+# scored blind (docs/resolver.md gives their first runs).
 LABELLED = [
     ("labelled_resolutions.yaml", 0.93, 0.96, 0.94),
     ("labelled_resolutions_2.yaml", 0.93, 0.96, 0.94),
@@ -145,7 +145,7 @@ def test_every_labelled_set_is_listed():
 def test_the_labelled_sets_every_red_flag_reaches_the_emergency_answer(content, resolver, name, intent, answer, slots):
     """tests/data/labelled_resolutions*.yaml: intent and slot ids a careful person expects.
     Every red flag in them must reach the emergency answer; the accuracy figures are
-    printed and held to the level the README reports, so a change that loses ground fails."""
+    printed and held to the level docs/resolver.md reports, so a change that loses ground fails."""
     from skill.tools.simulator.accuracy import score_resolutions
 
     score = score_resolutions(content, resolver, DATA / name)
