@@ -117,7 +117,7 @@ def test_no_labelled_utterance_is_a_sample_of_the_model(resolver, path):
     assert samples == []
 
 
-# (file, intent, answer, slots): each set's level, about 1.5 points under its figure in the
+# (file, intent, answer, slots): each set's level, about 1.5 points under its figure in
 # docs/resolver.md, which a change must not lose. Sets 1 to 8 were used in tuning; 9 to 13 were first
 # scored blind (docs/resolver.md gives their first runs).
 LABELLED = [
