@@ -8,6 +8,7 @@ read the diff before committing it.
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -94,3 +95,49 @@ def test_locale_comes_from_the_replay_file_not_the_command_line(tmp_path):
     path = DIALOGS[0]
     result = dialog("--replay", str(path), "--locale", "en-AU")
     assert result.returncode == 2 and "don't pass --locale with --replay" in result.stderr
+
+
+# ------------------------------------------------------------ failing cleanly (issue: dialog must fail cleanly)
+
+
+def test_a_replay_file_that_is_not_utf8_is_one_line_and_exit_2(tmp_path):
+    path = tmp_path / "latin1.json"
+    path.write_bytes('{"skillId": "amzn1.ask.skill.x", "locale": "en-US",\n "userInput": ["caf\u00e9 au lait"]}'.encode("latin-1"))
+    result = dialog("--replay", str(path))
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"python -m skill dialog: {path}: not UTF-8 text (byte 0xe9 on line 2, offset 71); save it as UTF-8"
+    ]
+    # A byte-order mark does not shift where the bad byte is said to be.
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    with pytest.raises(ReplayError, match=r"byte 0xe9 on line 2, offset 74\)"):
+        read_replay(path)
+
+
+def test_a_utf8_byte_order_mark_is_accepted_as_ask_cli_strips_it(tmp_path):
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps({"skillId": "amzn1.ask.skill.x", "locale": "en-US", "userInput": ["help"]}).encode())
+    assert read_replay(path).inputs == ("help",)
+
+
+def test_a_yaml_syntax_error_is_reported_on_one_line(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("skillId: x\nlocale: [en\nuserInput: a\n")
+    with pytest.raises(ReplayError) as error:
+        read_replay(path)
+    assert str(error.value) == f"{path}: not valid YAML: expected ',' or ']', but got ':' (line 3, column 10)"
+
+
+def test_a_voice_replay_is_read_as_text_as_ask_cli_does(tmp_path):
+    """ask-cli 2 never looks at "type" (DialogReplayFile.getType has no caller) and sends
+    every userInput to the simulation API as text; so does the offline dialog."""
+    from skill.tools.simulator.dialog import Dialog, run
+
+    text_file = ROOT / "tests" / "dialogs" / "help_and_stop.json"
+    voice = tmp_path / "help_and_stop_voice.json"
+    voice.write_text(json.dumps({**json.loads(text_file.read_text()), "type": "voice"}))
+    replay = read_replay(voice)
+    assert replay == read_replay(text_file)
+    out = io.StringIO()
+    assert run(Dialog.for_locale(replay.locale, skill_id=replay.skill_id), replay.inputs, out, echo=True) == 0
+    assert out.getvalue() == text_file.with_suffix(".expected.txt").read_text()

@@ -3,13 +3,22 @@
     {"skillId": "amzn1.ask.skill...", "locale": "en-US", "type": "text",
      "userInput": ["open cramp coach", "my calf is cramping", ".quit"]}
 
-JSON, or YAML for a .yaml/.yml name, as ask-cli 2 accepts. skillId and locale are
-required and no input may be blank; inputs are trimmed. The same file drives the
-offline dialog and `ask dialog --replay` against the deployed skill.
+skillId and locale are required and no input may be blank; inputs are trimmed, as ask-cli
+checks them. The same JSON file drives the offline dialog and `ask dialog --replay`
+against the deployed skill. A .yaml/.yml name is read as YAML: an offline extra, since
+ask-cli 2 reads replay files as JSON only (fs.readJsonSync).
+
+"type" is not checked, as ask-cli does not check it: ask-cli 2 reads the field
+(DialogReplayFile.getType) but nothing calls it, and every input is sent to the
+simulation API as text (input.content); `.record` always writes "text". So a
+"type": "voice" file is accepted here too and its inputs are read as typed text.
+
+The file must be UTF-8 (a byte-order mark is allowed, as ask-cli strips one).
 """
 
 from __future__ import annotations
 
+import codecs
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,15 +43,36 @@ def _is_yaml(path: Path) -> bool:
     return path.suffix.lower() in (".yaml", ".yml")
 
 
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split())
+
+
+def _parse_problem(error: Exception) -> str:
+    """The parser's complaint on one line: YAML's spans several, with the text quoted."""
+    mark = getattr(error, "problem_mark", None)
+    if isinstance(error, yaml.MarkedYAMLError) and error.problem and mark is not None:
+        return f"{error.problem} (line {mark.line + 1}, column {mark.column + 1})"
+    return _one_line(error)
+
+
 def read_replay(path: Path) -> Replay:
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as error:
         raise ReplayError(f"{path}: cannot be read: {error.strerror or error}") from error
     try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        offset = error.start + (len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0)
+        line = raw.count(b"\n", 0, offset) + 1
+        raise ReplayError(
+            f"{path}: not UTF-8 text (byte 0x{raw[offset]:02x} on line {line}, offset {offset}); save it as UTF-8"
+        ) from error
+    try:
         data = yaml.safe_load(text) if _is_yaml(path) else json.loads(text)
     except (yaml.YAMLError, json.JSONDecodeError) as error:
-        raise ReplayError(f"{path}: not valid {'YAML' if _is_yaml(path) else 'JSON'}: {error}") from error
+        kind = "YAML" if _is_yaml(path) else "JSON"
+        raise ReplayError(f"{path}: not valid {kind}: {_parse_problem(error)}") from error
     if not isinstance(data, dict):
         raise ReplayError(f"{path}: a replay file is an object with skillId, locale and userInput")
     for field in ("skillId", "locale"):
