@@ -40,7 +40,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     dialog.add_argument("--locale", help="interaction model and skill locale (default en-US)")
     dialog.add_argument("--replay", metavar="FILE", help="say the inputs of an ASK CLI replay file (JSON or YAML) first")
-    dialog.add_argument("--record", metavar="FILE", help="when the dialog ends, write what was said as a replay file")
+    dialog.add_argument(
+        "--record",
+        metavar="FILE",
+        help="when the dialog ends, write what was said as a replay file (its folder is checked first; "
+        "if writing fails at the end, the recording goes to a temporary file and the message says where)",
+    )
     dialog.add_argument("--ssml", action="store_true", help="print the SSML instead of plain text")
     dialog.add_argument("--json", action="store_true", help="print one JSON object per turn")
     dialog.add_argument("-v", "--verbose", action="store_true", help="show the resolved intent and slots")
@@ -137,26 +142,33 @@ def main(argv: list[str] | None = None) -> int:
 
 def _dialog(args: argparse.Namespace) -> int:
     import itertools
+    import json
 
     from .tools.simulator.dialog import Dialog, interactive_lines, run
-    from .tools.simulator.replay import QUIT, ReplayError, read_replay, write_replay
+    from .tools.simulator.replay import QUIT, ReplayError, keep_replay, read_replay, record_problem
+
+    def fail(message: str) -> int:
+        print(f"python -m skill dialog: {message}", file=sys.stderr)
+        return 2
 
     replay = None
     if args.replay:
         try:
             replay = read_replay(Path(args.replay))
         except ReplayError as error:
-            print(f"python -m skill dialog: {error}", file=sys.stderr)
-            return 2
+            return fail(str(error))
         if args.locale and args.locale != replay.locale:
-            print("python -m skill dialog: the replay file gives the locale; don't pass --locale with --replay", file=sys.stderr)
-            return 2
+            return fail("the replay file gives the locale; don't pass --locale with --replay")
+    if args.record:
+        # Checked before anything is said, so that no typing is lost to a mistyped folder.
+        problem = record_problem(Path(args.record))
+        if problem:
+            return fail(f"cannot record to {args.record}: {problem}")
     locale = replay.locale if replay else args.locale or "en-US"
     try:
         dialog = Dialog.for_locale(locale, skill_id=replay.skill_id if replay else None)
     except LookupError as error:
-        print(f"python -m skill dialog: {error}", file=sys.stderr)
-        return 2
+        return fail(str(error))
     interactive = sys.stdin.isatty()
     if interactive and not args.json and not replay:
         print(
@@ -179,22 +191,40 @@ def _dialog(args: argparse.Namespace) -> int:
         speak = None
 
     recorded: list[str] = []
-    status = run(
-        dialog,
-        itertools.chain(inputs, rest),
-        sys.stdout,
-        as_json=args.json,
-        show_ssml=args.ssml,
-        verbose=args.verbose,
-        # Typed lines are already on the screen; replayed and piped ones are shown.
-        echo=bool(replay) or not interactive,
-        speak=speak,
-        recorded=recorded,
-    )
-    if args.record:
-        write_replay(Path(args.record), dialog.skill_id, locale, recorded, append_quit=True)
-        print(f"        [recorded {len(recorded)} inputs to {args.record}]", file=sys.stderr)
-    return status
+    kept = True
+
+    def keep_recording() -> None:
+        nonlocal kept
+        try:
+            written, reason = keep_replay(Path(args.record), dialog.skill_id, locale, recorded, append_quit=True)
+        except OSError as error:  # not even a temporary file: the inputs themselves, on one line
+            kept = False
+            fail(f"{error}; the inputs were {json.dumps(recorded, ensure_ascii=False)}")
+            return
+        if reason is None:
+            print(f"        [recorded {len(recorded)} inputs to {args.record}]", file=sys.stderr)
+        else:
+            kept = False
+            fail(f"cannot write {args.record} ({reason}); the {len(recorded)} inputs are kept in {written}")
+
+    try:
+        status = run(
+            dialog,
+            itertools.chain(inputs, rest),
+            sys.stdout,
+            as_json=args.json,
+            show_ssml=args.ssml,
+            verbose=args.verbose,
+            # Typed lines are already on the screen; replayed and piped ones are shown.
+            echo=bool(replay) or not interactive,
+            speak=speak,
+            recorded=recorded,
+        )
+    finally:
+        # Even when the skill raised: what was typed is what reproduces it.
+        if args.record:
+            keep_recording()
+    return status if kept else 2
 
 
 def _routine(args: argparse.Namespace) -> int:

@@ -141,3 +141,75 @@ def test_a_voice_replay_is_read_as_text_as_ask_cli_does(tmp_path):
     out = io.StringIO()
     assert run(Dialog.for_locale(replay.locale, skill_id=replay.skill_id), replay.inputs, out, echo=True) == 0
     assert out.getvalue() == text_file.with_suffix(".expected.txt").read_text()
+
+
+def test_record_into_a_missing_folder_fails_before_anything_is_said(tmp_path):
+    missing = tmp_path / "no such folder" / "session.json"
+    result = dialog("--record", str(missing), stdin="open cramp coach\nhelp\n")
+    assert result.returncode == 2 and result.stdout == ""  # nothing typed was answered, so nothing is lost
+    assert result.stderr.splitlines() == [
+        f"python -m skill dialog: cannot record to {missing}: the folder {missing.parent} does not exist"
+    ]
+    assert not missing.parent.exists()
+
+
+class _Typing:
+    """stdin that is not a terminal, running `between` after the first line is read."""
+
+    def __init__(self, lines, between):
+        self.lines, self.between = lines, between
+
+    def isatty(self):
+        return False
+
+    def __iter__(self):
+        for number, line in enumerate(self.lines):
+            if number == 1:
+                self.between()
+            yield line
+
+
+def test_a_recording_that_cannot_be_written_at_the_end_is_kept_and_replays(tmp_path, monkeypatch, capsys):
+    import tempfile
+
+    from skill.__main__ import main
+
+    folder = tmp_path / "session"
+    folder.mkdir()
+    elsewhere = tmp_path / "tmp"
+    elsewhere.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(elsewhere))
+    # The folder is there when the dialog starts, and gone by the time it ends.
+    monkeypatch.setattr(sys, "stdin", _Typing(["open cramp coach\n", "what causes cramps\n", "no\n"], folder.rmdir))
+    assert main(["dialog", "--record", str(folder / "s.json")]) == 2
+    out, err = capsys.readouterr()
+    [kept] = elsewhere.glob("cramp-coach-recording-*.json")
+    assert err.splitlines() == [
+        f"python -m skill dialog: cannot write {folder / 's.json'} (No such file or directory); the 3 inputs are kept in {kept}"
+    ]
+    assert read_replay(kept).inputs == ("open cramp coach", "what causes cramps", "no", ".quit")
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    assert main(["dialog", "--replay", str(kept)]) == 0
+    assert capsys.readouterr().out == out
+
+
+def test_keep_replay_falls_back_to_the_temporary_folder(tmp_path, monkeypatch):
+    import tempfile
+
+    from skill.tools.simulator.replay import keep_replay
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    written, reason = keep_replay(tmp_path / "gone" / "s.yaml", "amzn1.ask.skill.x", "en-GB", ["help"], append_quit=True)
+    assert reason == "No such file or directory" and written.parent == tmp_path and written.suffix == ".yaml"
+    assert read_replay(written).inputs == ("help", ".quit") and read_replay(written).locale == "en-GB"
+    assert keep_replay(tmp_path / "here.json", "amzn1.ask.skill.x", "en-GB", ["help"]) == (tmp_path / "here.json", None)
+
+
+def test_dot_record_into_a_missing_folder_says_so_and_the_dialog_goes_on(tmp_path):
+    from skill.tools.simulator.dialog import Dialog, run
+
+    out = io.StringIO()
+    run(Dialog.for_locale(), ["open cramp coach", f".record {tmp_path}/gone/s.json", "help"], out, echo=True)
+    lines = out.getvalue().splitlines()
+    assert f"        [not recorded: cannot write {tmp_path}/gone/s.json: No such file or directory]" in lines
+    assert lines[-2:][0] == "User  > help" and out.getvalue().count("Alexa >") == 2

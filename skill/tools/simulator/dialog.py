@@ -212,7 +212,12 @@ def _record(dialog: Dialog, command: str, recorded: list[str], out: TextIO) -> N
     if len(words) < 2 or words[0] != ".record" or set(words[2:]) - {"--append-quit"}:
         print("        [usage: .record FILE [--append-quit]]", file=out)
         return
-    write_replay(Path(words[1]), dialog.skill_id, dialog.locale, recorded, append_quit)
+    try:
+        write_replay(Path(words[1]), dialog.skill_id, dialog.locale, recorded, append_quit)
+    except OSError as error:
+        # At the keyboard: say why and carry on; nothing said is lost, the next .record can try elsewhere.
+        print(f"        [not recorded: cannot write {words[1]}: {error.strerror or error}]", file=out)
+        return
     print(f"        [recorded {len(recorded)} inputs to {words[1]}]", file=out)
 
 

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,9 +89,48 @@ def read_replay(path: Path) -> Replay:
     return Replay(data["skillId"].strip(), data["locale"].strip(), tuple(i.strip() for i in inputs))
 
 
-def write_replay(path: Path, skill_id: str, locale: str, inputs: list[str], append_quit: bool = False) -> None:
+def _replay_text(path: Path, skill_id: str, locale: str, inputs: list[str], append_quit: bool) -> str:
     data = {"skillId": skill_id, "locale": locale, "type": "text", "userInput": [*inputs, *([QUIT] if append_quit else [])]}
     if _is_yaml(path):
-        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    else:
-        path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_replay(path: Path, skill_id: str, locale: str, inputs: list[str], append_quit: bool = False) -> None:
+    path.write_text(_replay_text(path, skill_id, locale, inputs, append_quit), encoding="utf-8")
+
+
+def record_problem(path: Path) -> str | None:
+    """Why a recording could not be written to `path`, checked before anything is said;
+    None when it looks writable. The write at the end can still fail (the folder may go)."""
+    folder = path.parent
+    if path.is_dir():
+        return f"{path} is a folder"
+    if not folder.exists():
+        return f"the folder {folder} does not exist"
+    if not folder.is_dir():
+        return f"{folder} is not a folder"
+    if not os.access(folder, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        return f"{path} cannot be written (permission denied)"
+    return None
+
+
+def keep_replay(path: Path, skill_id: str, locale: str, inputs: list[str], append_quit: bool = False) -> tuple[Path, str | None]:
+    """Write the replay file to `path` or, when that fails, to a new file in the temporary
+    folder (else the current one), so that nothing said is lost. Returns where it was
+    written and, when that is not `path`, why not."""
+    text = _replay_text(path, skill_id, locale, inputs, append_quit)
+    try:
+        path.write_text(text, encoding="utf-8")
+        return path, None
+    except OSError as error:
+        reason = error.strerror or str(error)
+    for folder in (None, "."):  # None: tempfile's folder ($TMPDIR, /tmp, ...)
+        try:
+            handle, name = tempfile.mkstemp(prefix="cramp-coach-recording-", suffix=path.suffix or ".json", dir=folder)
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(text)
+            return Path(name).resolve(), reason
+        except OSError:
+            continue
+    raise OSError(f"{path}: {reason}, and neither the temporary folder nor the current one can be written")
