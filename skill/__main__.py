@@ -49,7 +49,11 @@ def main(argv: list[str] | None = None) -> int:
     dialog.add_argument("--ssml", action="store_true", help="print the SSML instead of plain text")
     dialog.add_argument("--json", action="store_true", help="print one JSON object per turn")
     dialog.add_argument("-v", "--verbose", action="store_true", help="show the resolved intent and slots")
-    dialog.add_argument("--speak", action="store_true", help="also speak each answer through espeak-ng")
+    dialog.add_argument(
+        "--speak",
+        action="store_true",
+        help="also speak each answer through espeak-ng; with no audio player, the answers go to a WAV file and it says where",
+    )
 
     routine = commands.add_parser("routine", help="play a guided routine from start to end")
     routine.add_argument("name", help="the routine's id (see content/routines.yaml), e.g. calf_now")
@@ -179,13 +183,25 @@ def _dialog(args: argparse.Namespace) -> int:
     # As with `ask dialog --replay`: the file's inputs, then the keyboard unless it ends with .quit.
     inputs = replay.inputs if replay else ()
     rest = () if inputs and inputs[-1] == QUIT else typed
+    wav_file = None
     if args.speak:
-        from .tools.audio import AudioUnavailable, play
+        from .tools import audio
 
         def speak(ssml: str) -> None:
+            nonlocal wav_file
             try:
-                play(ssml)
-            except AudioUnavailable as error:
+                audio.play(ssml)
+            except audio.NoAudioPlayer as error:
+                # Said once: every answer goes on into the same file, which is whole after each.
+                if wav_file is None:
+                    try:
+                        wav_file = audio.new_wav_file()
+                    except OSError as problem:
+                        print(f"        [not spoken: {error}, and no WAV file can be made: {problem}]", file=sys.stderr)
+                        return
+                    print(f"        [{error}: the answers are written to {wav_file.path}]", file=sys.stderr)
+                wav_file.add(error.audio)
+            except audio.AudioUnavailable as error:
                 print(f"        [not spoken: {error}]", file=sys.stderr)
     else:
         speak = None
@@ -222,6 +238,8 @@ def _dialog(args: argparse.Namespace) -> int:
         )
     finally:
         # Even when the skill raised: what was typed is what reproduces it.
+        if wav_file is not None:
+            wav_file.close()
         if args.record:
             keep_recording()
     return status if kept else 2

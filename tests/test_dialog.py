@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -283,3 +284,53 @@ def test_broken_content_stops_the_dialog_with_the_problem_named(tmp_path):
     assert result.returncode == 2
     assert "content/answers/all.yaml: entry 'now_calf': field 'speech': missing" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# ---------------------------------------------------------------- sound without a player
+
+
+def test_speak_with_no_audio_player_writes_the_answers_to_one_wav_and_says_where(tmp_path):
+    import wave
+    from array import array
+
+    from skill.tools import audio
+
+    try:
+        audio._find_espeak()
+    except audio.AudioUnavailable:
+        pytest.skip("espeak-ng is not installed here")
+    empty_bin, tmp = tmp_path / "bin", tmp_path / "tmp"
+    empty_bin.mkdir()
+    tmp.mkdir()
+    assert audio.find_player(str(empty_bin)) is None
+    result = run_cli("dialog", "--speak", stdin="open cramp coach\nhelp\n", env={"PATH": str(empty_bin), "TMPDIR": str(tmp)})
+    assert result.returncode == 0 and result.stdout.count("Alexa >") == 2
+    [wav] = tmp.glob("cramp-coach-dialog-*.wav")
+    assert result.stderr.splitlines() == [
+        f"        [no audio player found (aplay, paplay, play, afplay): the answers are written to {wav}]"
+    ]
+    with wave.open(str(wav)) as sound:
+        seconds = sound.getnframes() / sound.getframerate()
+        samples = sound.readframes(sound.getnframes())
+    assert seconds > 10  # both answers, not only the first
+    assert max(abs(sample) for sample in array("h", samples)) > 1000  # sound, not silence
+
+
+def test_wav_file_is_whole_after_each_sound_it_is_given(tmp_path):
+    import wave
+
+    from skill.tools.audio import WavFile
+
+    def tone(frames: int) -> bytes:
+        out = io.BytesIO()
+        with wave.open(out, "wb") as w:
+            w.setparams((1, 2, 8000, 0, "NONE", "not compressed"))
+            w.writeframes(b"\x00\x40" * frames)
+        return out.getvalue()
+
+    wav = WavFile(tmp_path / "a.wav")
+    for total in (100, 350):
+        wav.add(tone(total - (0 if total == 100 else 100)))
+        with wave.open(str(tmp_path / "a.wav")) as read:  # read while still being written
+            assert read.getnframes() == total
+    wav.close()

@@ -4,7 +4,8 @@ A maintainer's tool (`dialog --speak`, `routine NAME --wav FILE`), never used on
 espeak-ng is found as the Debian package's library (`apt install espeak-ng`) or as the
 `espeakng-loader` wheel that the dev extra installs. It reads SSML, honours <break>, and
 speaks at WORDS_PER_MINUTE, the rate the skill times its holds with, so the pacing heard
-is the pacing measured.
+is the pacing measured. Where no audio player is installed, play() raises NoAudioPlayer
+with the sound it made, and the dialog writes it to a WAV file instead (WavFile).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import io
+import os
 import shutil
 import subprocess
 import tempfile
@@ -35,6 +37,15 @@ _CALLBACK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctype
 
 class AudioUnavailable(RuntimeError):
     """espeak-ng, or something to play sound with, is not on this machine."""
+
+
+class NoAudioPlayer(AudioUnavailable):
+    """The sound was made (`audio`, WAV bytes) but no player is on the PATH to play it."""
+
+    def __init__(self, audio: bytes):
+        names = ", ".join(command[0] for command in _PLAYERS)
+        super().__init__(f"no audio player found ({names})")
+        self.audio = audio
 
 
 class _Espeak:
@@ -102,16 +113,50 @@ def duration_seconds(wav_bytes: bytes) -> float:
         return audio.getnframes() / audio.getframerate()
 
 
-def play(ssml: str) -> None:
-    """Speak the SSML through the first audio player found (aplay, paplay, sox's play)."""
+def find_player(search_path: str | None = None) -> list[str] | None:
+    """The first audio player on `search_path` (default: $PATH), as a command, or None."""
+    return next((command for command in _PLAYERS if shutil.which(command[0], path=search_path)), None)
+
+
+def play(ssml: str, search_path: str | None = None) -> None:
+    """Speak the SSML through the first audio player found (aplay, paplay, sox's play, afplay);
+    with none, raise NoAudioPlayer carrying the sound."""
     audio = synthesize(ssml)
-    player = next((command for command in _PLAYERS if shutil.which(command[0])), None)
+    player = find_player(search_path)
     if player is None:
-        raise AudioUnavailable(
-            "no audio player found (aplay, paplay or sox's play); "
-            "use `python -m skill routine NAME --wav FILE` to write the sound to a file instead."
-        )
+        raise NoAudioPlayer(audio)
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "speech.wav"
         path.write_bytes(audio)
         subprocess.run([*player, str(path)], check=False)
+
+
+class WavFile:
+    """One WAV file that sounds are added to one after another. The header is brought up
+    to date after each (wave's writeframes does), so the file is whole at every moment,
+    even if the dialog is killed."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._file = path.open("wb")
+        self._wav: wave.Wave_write | None = None
+
+    def add(self, wav_bytes: bytes) -> None:
+        with wave.open(io.BytesIO(wav_bytes)) as audio:
+            if self._wav is None:
+                self._wav = wave.open(self._file, "wb")
+                self._wav.setparams(audio.getparams())
+            self._wav.writeframes(audio.readframes(audio.getnframes()))
+        self._file.flush()
+
+    def close(self) -> None:
+        if self._wav is not None:
+            self._wav.close()
+        self._file.close()
+
+
+def new_wav_file(prefix: str = "cramp-coach-dialog-") -> WavFile:
+    """A new, uniquely named WAV file in the temporary folder ($TMPDIR, else /tmp)."""
+    handle, name = tempfile.mkstemp(prefix=prefix, suffix=".wav")
+    os.close(handle)
+    return WavFile(Path(name))
