@@ -36,7 +36,8 @@ def main(argv: list[str] | None = None) -> int:
         help="talk to the skill offline, as with `ask dialog`",
         description="Type what you would say to Alexa: 'open cramp coach', "
         "'ask cramp coach why do I get cramps at night', or a bare question. "
-        "'.quit' (or Ctrl-D) leaves. When stdin is not a terminal, one utterance per line.",
+        "'.quit' (or Ctrl-D) leaves; '.record FILE [--append-quit]' writes a replay file; "
+        "'.screen on|off' switches the device's screen. When stdin is not a terminal, one utterance per line.",
     )
     dialog.add_argument("--locale", help="interaction model and skill locale (default en-US)")
     dialog.add_argument("--replay", metavar="FILE", help="say the inputs of an ASK CLI replay file (JSON or YAML) first")
@@ -53,6 +54,12 @@ def main(argv: list[str] | None = None) -> int:
         "--speak",
         action="store_true",
         help="also speak each answer through espeak-ng; with no audio player, the answers go to a WAV file and it says where",
+    )
+    dialog.add_argument(
+        "--screen",
+        action="store_true",
+        help="be a device with a screen: requests declare APL and a viewport, and what the screen shows is "
+        "printed under the answer ('.screen on|off' switches it in the dialog)",
     )
 
     routine = commands.add_parser("routine", help="play a guided routine from start to end")
@@ -148,7 +155,7 @@ def _dialog(args: argparse.Namespace) -> int:
     import itertools
     import json
 
-    from .tools.simulator.dialog import Dialog, interactive_lines, run
+    from .tools.simulator.dialog import Dialog, interactive_lines, run, screen_state
     from .tools.simulator.replay import QUIT, ReplayError, keep_replay, read_replay, record_problem
 
     def fail(message: str) -> int:
@@ -173,12 +180,15 @@ def _dialog(args: argparse.Namespace) -> int:
         dialog = Dialog.for_locale(locale, skill_id=replay.skill_id if replay else None)
     except LookupError as error:
         return fail(str(error))
+    dialog.screen = args.screen
     interactive = sys.stdin.isatty()
     if interactive and not args.json and not replay:
         print(
             f"Cramp Coach offline dialog ({locale}). Type what you would say to Alexa,\n"
             "e.g. 'open cramp coach' or 'ask cramp coach my calf is cramping'. '.quit' leaves.\n"
         )
+        if args.screen:
+            print(f"        [{screen_state(True)}]")
     typed = interactive_lines() if interactive else sys.stdin
     # As with `ask dialog --replay`: the file's inputs, then the keyboard unless it ends with .quit.
     inputs = replay.inputs if replay else ()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -334,3 +335,38 @@ def test_wav_file_is_whole_after_each_sound_it_is_given(tmp_path):
         with wave.open(str(tmp_path / "a.wav")) as read:  # read while still being written
             assert read.getnframes() == total
     wav.close()
+
+
+# ---------------------------------------------------------------- a device with a screen
+
+
+def test_with_a_screen_the_requests_declare_apl_and_a_viewport(dialog):
+    assert dialog.say("open cramp coach").request["context"]["System"]["device"]["supportedInterfaces"] == {}
+    dialog.dialog.screen = True
+    request = dialog.say("help").request
+    assert request["context"]["System"]["device"]["supportedInterfaces"] == {
+        "Alexa.Presentation.APL": {"runtime": {"maxVersion": "2024.1"}}
+    }
+    assert request["context"]["Viewport"]["pixelWidth"] == 1280 and request["context"]["Viewports"][0]["type"] == "APL"
+
+
+def test_screen_prints_the_routine_the_screen_shows_under_the_answer(content):
+    result = run_cli("dialog", "--screen", stdin="guide me through a calf stretch\n")
+    assert result.returncode == 0 and result.stderr == ""
+    lines = result.stdout.splitlines()
+    steps = [step.do for step in content.routines["calf"].steps]
+    assert lines[0] == "User  > guide me through a calf stretch" and lines[1].startswith("Alexa > Let's do the calf stretch.")
+    assert re.fullmatch(r"Screen: Calf stretch - Part 1 of \d+", lines[2])
+    shown = [re.sub(r"^        \d+\. | Hold \d+ seconds\.$", "", line) for line in lines[3:]]
+    assert shown and shown == steps[: len(shown)]
+
+
+def test_dot_screen_switches_the_screen_in_the_dialog(content):
+    from skill.tools.simulator.dialog import Dialog, run
+
+    out = io.StringIO()
+    run(Dialog.for_locale(), ["guide me through a calf stretch", ".screen", "start over", ".screen off", "next"], out, echo=True)
+    text = out.getvalue()
+    assert "        [screen on: the device declares Alexa.Presentation.APL, 1280x800]" in text
+    assert "        [screen off: a device without a screen, as an Echo Dot]" in text
+    assert text.count("Screen: Calf stretch - Part 1 of") == 1  # only the turn made with the screen on

@@ -3,7 +3,8 @@
 Like `ask dialog`, but with no Amazon account, deployment or network: the text is resolved
 against interaction_models/<locale>.json, wrapped in a real request envelope, and sent to
 the same `lambda_handler` that AWS Lambda runs. Session attributes carry across turns, and
-the session closes when a response ends it.
+the session closes when a response ends it. With `screen` on, the requests come from a
+device with a screen (APL), and what the skill puts on it is printed under the answer.
 """
 
 from __future__ import annotations
@@ -19,7 +20,15 @@ from collections.abc import Callable, Iterable
 
 from ...runtime.core.speech import ssml_to_plain
 from ..interaction_model import MODELS_DIR, model_path
-from .envelopes import LOCAL_SKILL_ID, Session, intent_request, launch_request, session_ended_request
+from .envelopes import (
+    LOCAL_SKILL_ID,
+    SCREEN_HEIGHT,
+    SCREEN_WIDTH,
+    Session,
+    intent_request,
+    launch_request,
+    session_ended_request,
+)
 from .nlu import Resolution, Resolver, normalize, resolver_for
 from .replay import QUIT, write_replay
 
@@ -49,6 +58,16 @@ class Turn:
         return ssml_to_plain(self.speech_ssml) if self.speech_ssml else ""
 
     @property
+    def screens(self) -> list[dict]:
+        """The APL datasources of each RenderDocument directive: what a screen would show."""
+        directives = ((self.response or {}).get("response") or {}).get("directives") or []
+        return [
+            d.get("datasources") or {}
+            for d in directives
+            if isinstance(d, dict) and d.get("type") == "Alexa.Presentation.APL.RenderDocument"
+        ]
+
+    @property
     def ends_session(self) -> bool:
         return ((self.response or {}).get("response") or {}).get("shouldEndSession") is not False
 
@@ -63,11 +82,12 @@ class Turn:
 
 
 class Dialog:
-    def __init__(self, handler: Handler, resolver: Resolver, locale: str, skill_id: str):
+    def __init__(self, handler: Handler, resolver: Resolver, locale: str, skill_id: str, screen: bool = False):
         self.handler = handler
         self.resolver = resolver
         self.locale = locale
         self.skill_id = skill_id
+        self.screen = screen  # the device has a screen: requests declare APL and a viewport
         self.session: Session | None = None
         invocation = re.escape(normalize(resolver.invocation_name))
         self._launch = re.compile(rf"^(?:(?:{_LAUNCH_VERBS}|ask|tell) )?{invocation}$")
@@ -99,7 +119,7 @@ class Dialog:
             return self._exit(utterance)
         if self._launch.match(text):
             self.session = Session(self.skill_id)
-            return self._send(utterance, launch_request(self.session, self.locale), None)
+            return self._send(utterance, launch_request(self.session, self.locale, self.screen), None)
         one_shot = self._one_shot.match(text) or self._one_shot_suffix.match(text)
         if one_shot:
             self.session = Session(self.skill_id)
@@ -109,13 +129,13 @@ class Dialog:
             # as if "ask cramp coach" had been said first.
             self.session = Session(self.skill_id)
         resolution = self.resolver.resolve(text)
-        return self._send(utterance, intent_request(self.session, self.locale, resolution), resolution)
+        return self._send(utterance, intent_request(self.session, self.locale, resolution, self.screen), resolution)
 
     def _exit(self, utterance: str) -> Turn:
         """Alexa ends the session for "exit" with a SessionEndedRequest, and says nothing."""
         if self.session is None:
             return Turn(utterance, None, {}, None, None)
-        return self._send(utterance, session_ended_request(self.session, self.locale), None)
+        return self._send(utterance, session_ended_request(self.session, self.locale, screen=self.screen), None)
 
     def _send(self, utterance: str, request: dict, resolution: Resolution | None) -> Turn:
         session = self.session
@@ -168,7 +188,8 @@ def run(
     """Say each line to the dialog and print what Alexa says, as `ask dialog` does.
 
     `.quit` leaves; `.record FILE [--append-quit]` writes what was said so far as an ASK
-    CLI replay file. Everything said to the skill is appended to `recorded`.
+    CLI replay file; `.screen [on|off]` switches the device's screen. Everything said to
+    the skill is appended to `recorded`.
     """
     recorded = [] if recorded is None else recorded
     for line in lines:
@@ -179,6 +200,9 @@ def run(
             break
         if utterance.startswith(".record"):
             _record(dialog, utterance, recorded, out)
+            continue
+        if utterance.split()[0] == ".screen":
+            _switch_screen(dialog, utterance, out)
             continue
         if echo and not as_json:
             print(f"User  > {utterance}", file=out)
@@ -197,6 +221,9 @@ def run(
         ssml = turn.speech_ssml
         if ssml is not None:
             print(f"Alexa > {ssml if show_ssml else ssml_to_plain(ssml)}", file=out)
+        for datasources in turn.screens:
+            print(screen_text(datasources), file=out)
+        if ssml is not None:
             out.flush()
             if speak is not None:
                 speak(ssml)
@@ -219,6 +246,36 @@ def _record(dialog: Dialog, command: str, recorded: list[str], out: TextIO) -> N
         print(f"        [not recorded: cannot write {words[1]}: {error.strerror or error}]", file=out)
         return
     print(f"        [recorded {len(recorded)} inputs to {words[1]}]", file=out)
+
+
+def _switch_screen(dialog: Dialog, command: str, out: TextIO) -> None:
+    words = command.split()
+    if words[1:] not in ([], ["on"], ["off"]):
+        print("        [usage: .screen [on|off]]", file=out)
+        return
+    dialog.screen = words[1:] != ["off"]
+    print(f"        [{screen_state(dialog.screen)}]", file=out)
+
+
+def screen_state(on: bool) -> str:
+    if not on:
+        return "screen off: a device without a screen, as an Echo Dot"
+    return f"screen on: the device declares Alexa.Presentation.APL, {SCREEN_WIDTH}x{SCREEN_HEIGHT}"
+
+
+def screen_text(datasources: dict) -> str:
+    """What a screen shows, compactly: for the routine document, its title and progress,
+    then one numbered line per step; any other datasource as one line of JSON."""
+    lines = []
+    for name, data in datasources.items():
+        if isinstance(data, dict) and isinstance(data.get("steps"), list):
+            heading = " - ".join(str(data[key]) for key in ("title", "progress") if data.get(key))
+            lines.append(f"Screen: {heading}")
+            for number, step in enumerate(data["steps"], 1):
+                lines.append(f"        {number}. {step.get('text', '') if isinstance(step, dict) else step}")
+        else:
+            lines.append(f"Screen: {name} {json.dumps(data, ensure_ascii=False)}")
+    return "\n".join(lines) or "Screen: (an APL document with no datasources)"
 
 
 def interactive_lines(prompt: str = "User  > ") -> Iterable[str]:

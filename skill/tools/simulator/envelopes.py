@@ -2,11 +2,14 @@
 
 They carry what a skill reads: session (id, new, attributes, application, user), the
 System context, and the request with its locale and, for intents, every declared slot
-with Alexa's entity-resolution block.
+with Alexa's entity-resolution block. With screen=True the device is an Echo Show-like
+hub: it declares Alexa.Presentation.APL and sends its Viewport and Viewports, as a real
+screen device does, so the skill answers with its RenderDocument directive.
 """
 
 from __future__ import annotations
 
+import copy
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,6 +20,43 @@ LOCAL_SKILL_ID = "amzn1.ask.skill.cramp-coach-local"
 _USER_ID = "amzn1.ask.account.LOCAL-DIALOG-USER"
 _DEVICE_ID = "amzn1.ask.device.LOCAL-DIALOG-DEVICE"
 
+# A landscape hub, 1280x800, described as in tests/fixtures/requests/apl_device_launch.json.
+APL_MAX_VERSION = "2024.1"
+SCREEN_WIDTH, SCREEN_HEIGHT, SCREEN_DPI = 1280, 800, 213
+_VIDEO = {"codecs": ["H_264_42", "H_264_41"]}
+_SCREEN_CONTEXT = {
+    "Viewport": {
+        "experiences": [{"arcMinuteWidth": 346, "arcMinuteHeight": 216, "canRotate": False, "canResize": False}],
+        "mode": "HUB",
+        "shape": "RECTANGLE",
+        "pixelWidth": SCREEN_WIDTH,
+        "pixelHeight": SCREEN_HEIGHT,
+        "dpi": SCREEN_DPI,
+        "currentPixelWidth": SCREEN_WIDTH,
+        "currentPixelHeight": SCREEN_HEIGHT,
+        "touch": ["SINGLE"],
+        "keyboard": [],
+        "video": _VIDEO,
+    },
+    "Viewports": [
+        {
+            "type": "APL",
+            "id": "main",
+            "shape": "RECTANGLE",
+            "dpi": SCREEN_DPI,
+            "presentationType": "STANDARD",
+            "canRotate": False,
+            "configuration": {
+                "current": {
+                    "mode": "HUB",
+                    "video": _VIDEO,
+                    "size": {"type": "DISCRETE", "pixelWidth": SCREEN_WIDTH, "pixelHeight": SCREEN_HEIGHT},
+                }
+            },
+        }
+    ],
+}
+
 
 @dataclass
 class Session:
@@ -26,8 +66,10 @@ class Session:
     attributes: dict = field(default_factory=dict)
 
 
-def _envelope(session: Session, request: dict) -> dict:
+def _envelope(session: Session, request: dict, screen: bool = False) -> dict:
     application = {"applicationId": session.skill_id}
+    interfaces = {"Alexa.Presentation.APL": {"runtime": {"maxVersion": APL_MAX_VERSION}}} if screen else {}
+    screen_context = copy.deepcopy(_SCREEN_CONTEXT) if screen else {}
     return {
         "version": "1.0",
         "session": {
@@ -38,10 +80,11 @@ def _envelope(session: Session, request: dict) -> dict:
             "user": {"userId": _USER_ID},
         },
         "context": {
+            **screen_context,
             "System": {
                 "application": application,
                 "user": {"userId": _USER_ID},
-                "device": {"deviceId": _DEVICE_ID, "supportedInterfaces": {}},
+                "device": {"deviceId": _DEVICE_ID, "supportedInterfaces": interfaces},
                 "apiEndpoint": "https://api.amazonalexa.com",
             }
         },
@@ -53,15 +96,15 @@ def _envelope(session: Session, request: dict) -> dict:
     }
 
 
-def launch_request(session: Session, locale: str) -> dict:
-    return _envelope(session, {"type": "LaunchRequest", "locale": locale})
+def launch_request(session: Session, locale: str, screen: bool = False) -> dict:
+    return _envelope(session, {"type": "LaunchRequest", "locale": locale}, screen)
 
 
-def session_ended_request(session: Session, locale: str, reason: str = "USER_INITIATED") -> dict:
-    return _envelope(session, {"type": "SessionEndedRequest", "locale": locale, "reason": reason})
+def session_ended_request(session: Session, locale: str, reason: str = "USER_INITIATED", screen: bool = False) -> dict:
+    return _envelope(session, {"type": "SessionEndedRequest", "locale": locale, "reason": reason}, screen)
 
 
-def intent_request(session: Session, locale: str, resolution: Resolution) -> dict:
+def intent_request(session: Session, locale: str, resolution: Resolution, screen: bool = False) -> dict:
     slots = {}
     for slot in resolution.slots:
         entry: dict = {"name": slot.name, "confirmationStatus": "NONE"}
@@ -80,4 +123,4 @@ def intent_request(session: Session, locale: str, resolution: Resolution) -> dic
     intent: dict = {"name": resolution.intent, "confirmationStatus": "NONE"}
     if slots:
         intent["slots"] = slots
-    return _envelope(session, {"type": "IntentRequest", "locale": locale, "intent": intent})
+    return _envelope(session, {"type": "IntentRequest", "locale": locale, "intent": intent}, screen)
