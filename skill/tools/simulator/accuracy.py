@@ -37,6 +37,14 @@ from ...runtime.core.triage import EMERGENCY, URGENT, Finding
 from .nlu import Resolution, Resolver
 
 
+# libyaml's parser where PyYAML has it: the labelled sets take seconds with the pure-Python one.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _load(path: Path):
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
+
+
 class SetError(ValueError):
     """A file that is not one of the five kinds of set, said with the file's name."""
 
@@ -44,7 +52,7 @@ class SetError(ValueError):
 def kind_of(path: Path) -> str:
     """"topics", "labelled", "red_flags", "triage" or "answers", from the file's shape."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = _load(path)
     except (OSError, yaml.YAMLError) as error:
         raise SetError(f"{path}: cannot be read: {error}") from None
     if isinstance(data, dict) and isinstance(data.get("cases"), list):
@@ -113,7 +121,7 @@ def same_answer(content: Content, expected: str, got: str) -> bool:
 
 
 def score_file(content: Content, resolver: Resolver, path: Path) -> Score:
-    entries = yaml.safe_load(path.read_text(encoding="utf-8"))["utterances"]
+    entries = _load(path)["utterances"]
     misses = []
     for entry in entries:
         expected = entry.get("topic") or entry["intent"]
@@ -130,7 +138,10 @@ def slots_of(resolution: Resolution) -> dict[str, Slot]:
 
 def flags_heard(content: Content, resolver: Resolver, text: str) -> tuple[Finding | None, Finding | None]:
     """The red flag the text reports, and the one it asks about, as the skill sees them."""
-    resolution = resolver.resolve(text)
+    return _flags_of(content, resolver.resolve(text))
+
+
+def _flags_of(content: Content, resolution: Resolution) -> tuple[Finding | None, Finding | None]:
     safety, slots = SafetyNet(content), slots_of(resolution)
     return safety.reported(resolution.intent, slots), safety.asked_about(resolution.intent, slots)
 
@@ -147,7 +158,7 @@ class RedFlagScore:
 
 
 def score_red_flags(content: Content, resolver: Resolver, path: Path) -> RedFlagScore:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = _load(path)
     missed, alarms = [], []
     for entry in data["emergency"]:
         flag = next(filter(None, flags_heard(content, resolver, entry["text"])), None)
@@ -195,7 +206,7 @@ class ResolutionScore:
 
 
 def score_resolutions(content: Content, resolver: Resolver, path: Path) -> ResolutionScore:
-    entries = yaml.safe_load(path.read_text(encoding="utf-8"))["utterances"]
+    entries = _load(path)["utterances"]
     intent_misses, answer_misses, slot_misses, emergency_misses = [], [], [], []
     slots_expected = emergencies = 0
     for entry in entries:
@@ -212,7 +223,7 @@ def score_resolutions(content: Content, resolver: Resolver, path: Path) -> Resol
                 slot_misses.append(Miss(entry["text"], f"{name}={value_id}", f"{name}={heard.get(name)}"))
         if entry.get("emergency"):
             emergencies += 1
-            flag = next(filter(None, flags_heard(content, resolver, entry["text"])), None)
+            flag = next(filter(None, _flags_of(content, resolution)), None)  # (resolved once, above)
             if flag is None or flag.level != EMERGENCY:
                 emergency_misses.append(Miss(entry["text"], "emergency answer", flag.flag if flag else "no red flag"))
     return ResolutionScore(
@@ -351,7 +362,7 @@ def said_afresh(entries: list[dict], models_dir: Path | None = None):
 def score_triage_file(content: Content, path: Path, models_dir: Path | None = None) -> TriageScore:
     """Each case said through the offline dialog of its locale, each in a new session."""
     cases = []
-    for entry, locale, turn in said_afresh(yaml.safe_load(path.read_text(encoding="utf-8"))["cases"], models_dir):
+    for entry, locale, turn in said_afresh(_load(path)["cases"], models_dir):
         heard = level_heard(content, turn.response or {}, locale)
         first = " ".join(turn.speech_plain.split()[:8])
         cases.append(TriageCase(entry["text"], locale, entry["level"], heard, first))
@@ -385,7 +396,7 @@ class AnswersScore:
 
 def score_answers_file(path: Path, models_dir: Path | None = None) -> AnswersScore:
     """Each question said through the offline dialog of its locale, each in a new session."""
-    entries = yaml.safe_load(path.read_text(encoding="utf-8"))["questions"]
+    entries = _load(path)["questions"]
     misses = []
     for entry, locale, turn in said_afresh(entries, models_dir):
         said = turn.speech_plain
