@@ -40,11 +40,12 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from collections.abc import Iterable
 
-from ...runtime.core.content import FREE_TEXT_TYPES, SEARCH_QUERY_TYPE, SYMPTOM_TYPE, TOPIC_TYPE
+from ...runtime.core.content import FREE_TEXT_TYPES, SEARCH_QUERY_TYPE, SYMPTOM_TYPE, TOPIC_TYPE, Content
 
 from ...runtime.core.compiled import load_content
 from ...runtime.core.safety import triage_for
-from ...runtime.core.triage import LEVELS, Finding, Triage, asks_about
+from ...runtime.core.triage import LEVELS, Finding, Triage
+from ...runtime.core.triage import asks_about as _asks
 from ...runtime.core.words import (
     DETERMINER_STEMS as _DETERMINER_STEMS,
     FUNCTION_STEMS as _FUNCTION_STEMS,
@@ -74,6 +75,8 @@ _VALUE_PREFIXES = {"my", "the", "a", "an", "your", "his", "her", "our", "their",
                    "that", "left", "right", "both", "whole", "bad", "little", "some", "of"}
 _SLOT = re.compile(r"\{([A-Za-z_]+)\}")
 _NAMED = "a condition named"  # an entity heard as a condition's name, not a report of it
+# Asked twice of every text: where its signs are spotted, and where they are placed.
+asks_about = lru_cache(maxsize=64)(_asks)
 
 # Each word stem's classes (lexicon.py), for the classifier.
 _CLASSES_OF: dict[str, list[str]] = {}
@@ -124,33 +127,57 @@ class _Entity:
 
 
 class _SlotType:
+    """A slot type's values, read when first needed: normalising the Symptom type's
+    thousands of phrases takes a second that most utterances never need."""
+
     def __init__(self, name: str, values: Iterable[dict], spotted: bool = True):
         self.name = name
-        self.by_words: dict[tuple[str, ...], tuple[str, str]] = {}
-        self.phrases: list[str] = []  # every value and synonym, normalised
-        for value in values:
-            canonical = value["name"]["value"]
-            for phrase in [canonical, *value["name"].get("synonyms", [])]:
-                normal = normalize(phrase)
-                self.phrases.append(normal)
-                words = tuple(stem(w) for w in normal.split())
-                self.by_words.setdefault(words, (value.get("id") or canonical, canonical))
-                # "a stationary bike" is also heard as "the stationary bike", "my stationary bike".
-                while len(words) > 1 and words[0] in _DETERMINER_STEMS:
-                    words = words[1:]
-                    self.by_words.setdefault(words, (value.get("id") or canonical, canonical))
-        # For spotting values inside longer sentences: each value's words without
-        # determiners ("pain in my chest" = "pain in the chest" = "pain in chest"),
-        # indexed by each of its words, longest first, with whether it may be heard in any
-        # order (content words only).
-        self.by_any_word: dict[str, list[tuple[tuple[str, ...], frozenset[str], bool, tuple[str, str]]]] = {}
-        for words, found in self.by_words.items() if spotted else ():
+        self._values = values
+        self._spotted = spotted
+        # The same words are looked up for every sample whose slot they fill.
+        self.lookup = lru_cache(maxsize=4096)(self._lookup)
+
+    @cached_property
+    def _normalised(self) -> list[tuple[str, tuple[str, str]]]:
+        """Every value and synonym, normalised, with its value's (id, canonical name)."""
+        return [
+            (normalize(phrase), (value.get("id") or canonical, canonical))
+            for value in self._values
+            for canonical in [value["name"]["value"]]
+            for phrase in [canonical, *value["name"].get("synonyms", [])]
+        ]
+
+    @cached_property
+    def phrases(self) -> list[str]:
+        return [normal for normal, _ in self._normalised]
+
+    @cached_property
+    def by_words(self) -> dict[tuple[str, ...], tuple[str, str]]:
+        by_words: dict[tuple[str, ...], tuple[str, str]] = {}
+        for normal, found in self._normalised:
+            words = tuple(stem(w) for w in normal.split())
+            by_words.setdefault(words, found)
+            # "a stationary bike" is also heard as "the stationary bike", "my stationary bike".
+            while len(words) > 1 and words[0] in _DETERMINER_STEMS:
+                words = words[1:]
+                by_words.setdefault(words, found)
+        return by_words
+
+    @cached_property
+    def by_any_word(self) -> dict[str, list[tuple[tuple[str, ...], frozenset[str], bool, tuple[str, str]]]]:
+        """For spotting values inside longer sentences: each value's words without
+        determiners ("pain in my chest" = "pain in the chest" = "pain in chest"), indexed
+        by each of its words, longest first, with whether it may be heard in any order
+        (content words only)."""
+        index: dict[str, list[tuple[tuple[str, ...], frozenset[str], bool, tuple[str, str]]]] = {}
+        for words, found in self.by_words.items() if self._spotted else ():
             core = tuple(w for w in words if w not in _DETERMINER_STEMS)
             any_order = all(w not in _FUNCTION_STEMS for w in core)
             for word in set(core):
-                self.by_any_word.setdefault(word, []).append((core, frozenset(core), any_order, found))
-        for candidates in self.by_any_word.values():
+                index.setdefault(word, []).append((core, frozenset(core), any_order, found))
+        for candidates in index.values():
             candidates.sort(key=lambda candidate: len(candidate[0]), reverse=True)
+        return index
 
     def spot(self, stems: list[str]) -> list[_Entity]:
         """Every value heard in the text, at most one per starting word (the longest).
@@ -179,7 +206,7 @@ class _SlotType:
                     break
         return found
 
-    def lookup(self, spoken: str) -> tuple[str, str, int] | None:
+    def _lookup(self, spoken: str) -> tuple[str, str, int] | None:
         """(id, canonical name, how many of the spoken words the value covers)."""
         words = normalize(spoken).split()
         while words:
@@ -196,14 +223,28 @@ class _SlotType:
 class _Sample:
     intent: str
     parts: list[tuple[str, str]]  # ("word", w) or ("slot", slot name)
-    pattern: re.Pattern
+    regex: str
     literal_words: int
     phrase_slot: bool  # has an AMAZON.SearchQuery slot
+
+    @cached_property
+    def slots(self) -> tuple[str, ...]:
+        return tuple(v for kind, v in self.parts if kind == "slot")
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        return frozenset(v for kind, v in self.parts if kind == "word")
+
+    @cached_property
+    def pattern(self) -> re.Pattern:
+        """Compiled when first tried: a text is only ever tried against the few samples
+        that hold its words, and compiling all of them would delay the first prompt."""
+        return re.compile(self.regex)
 
 
 def resolver_for(path: Path) -> Resolver:
     """The resolver for a model file. It keeps nothing between utterances, so every dialog
-    on the same model shares one, and its samples are compiled once."""
+    on the same model shares one, and its samples are read once."""
     return _resolver_for_text(path.read_text(encoding="utf-8"))
 
 
@@ -213,56 +254,48 @@ def _resolver_for_text(text: str) -> Resolver:
 
 
 class Resolver:
-    def __init__(self, model: dict, triage: Triage | None = None):
-        language = model.get("interactionModel", model)["languageModel"]
+    """Everything is read when first needed, so that a dialog's first prompt waits for
+    none of it and tools that only read the samples never train the classifier."""
+
+    def __init__(self, model: dict):
+        self._language = language = model.get("interactionModel", model)["languageModel"]
         self.invocation_name = language["invocationName"]
-        # Symptoms are spotted by the skill's own triage, the function that reads the words
-        # on Lambda: what the dialog hears as a red flag is what the skill hears.
-        content = load_content()
-        self.triage = triage if triage is not None else triage_for(content)
-        self._symptom_slots_of = content.symptom_slots
         self.types = {
             t["name"]: _SlotType(t["name"], t.get("values", []), spotted=t["name"] != SYMPTOM_TYPE)
             for t in language.get("types", [])
         }
         self.intent_slots: dict[str, dict[str, str]] = {}
-        self.samples: list[_Sample] = []
         for intent in language["intents"]:
-            name = intent["name"]
-            slots = {s["name"]: s["type"] for s in intent.get("slots", [])}
-            self.intent_slots[name] = slots
-            phrases = [*BUILTIN_PHRASES.get(name, ()), *intent.get("samples", [])]
-            for phrase in phrases:
-                self.samples.append(self._compile(name, phrase))
-        self._weights = self._feature_weights()
-        self._sample_vectors = [self._sample_vector(s) for s in self.samples]
-        self._samples_by_word = self._index_by_rarest_word()
+            self.intent_slots[intent["name"]] = {s["name"]: s["type"] for s in intent.get("slots", [])}
         # How many symptoms each intent can carry: a sign heard is never dropped for want
         # of a slot. A phrase slot takes everything said after its carrier words.
         self._symptom_slots = {
             name: sum(t in FREE_TEXT_TYPES for t in slots.values()) for name, slots in self.intent_slots.items()
         }
-        self._language = language
+
+    @cached_property
+    def _content(self) -> Content:
+        return load_content()
+
+    @cached_property
+    def triage(self) -> Triage:
+        """Symptoms are spotted by the skill's own triage, the function that reads the words
+        on Lambda: what the dialog hears as a red flag is what the skill hears."""
+        return triage_for(self._content)
+
+    @cached_property
+    def samples(self) -> list[_Sample]:
+        samples = []
+        for intent in self._language["intents"]:
+            slots = {s["name"]: s["type"] for s in intent.get("slots", [])}
+            for phrase in [*BUILTIN_PHRASES.get(intent["name"], ()), *intent.get("samples", [])]:
+                samples.append(_parsed(intent["name"], phrase, slots))
+        return samples
 
     @cached_property
     def classifier(self) -> Classifier:
         """Trained on first use, so tools that only read the samples don't wait for it."""
         return trained_classifier(self._language, self._training_examples)
-
-    def _compile(self, intent: str, sample: str) -> _Sample:
-        parts: list[tuple[str, str]] = []
-        for index, chunk in enumerate(_SLOT.split(sample)):
-            if index % 2:
-                parts.append(("slot", chunk))
-            else:
-                parts.extend(("word", w) for w in normalize(chunk).split())
-        regex = r"\s".join(
-            re.escape(v) if kind == "word" else f"(?P<s{i}>.+?)" for i, (kind, v) in enumerate(parts)
-        )
-        literal = sum(1 for kind, _ in parts if kind == "word")
-        types = self.intent_slots.get(intent, {})
-        phrase_slot = any(kind == "slot" and types.get(v) == SEARCH_QUERY_TYPE for kind, v in parts)
-        return _Sample(intent, parts, re.compile(f"^{regex}$"), literal, phrase_slot)
 
     # -- what the classifier learns from
 
@@ -330,10 +363,15 @@ class Resolver:
             for kind, v in sample.parts
         ]
 
-    def _feature_weights(self) -> dict[str, float]:
+    @cached_property
+    def _sample_sequences(self) -> list[list[str]]:
+        return [self._sample_sequence(sample) for sample in self.samples]
+
+    @cached_property
+    def _weights(self) -> dict[str, float]:
         counts = Counter()
-        for sample in self.samples:
-            counts.update(self._sequence_features(self._sample_sequence(sample)))
+        for sequence in self._sample_sequences:
+            counts.update(self._sequence_features(sequence))
         total = len(self.samples)
         return {f: math.log((total + 1) / (n + 1)) + 1 for f, n in counts.items()}
 
@@ -345,9 +383,32 @@ class Resolver:
             return base * _SLOT_SCALE
         return base * _LIGHT_WEIGHT if feature in _LIGHT_STEMS else base
 
-    def _sample_vector(self, sample: _Sample) -> tuple[dict[str, float], float]:
-        vector = {f: self._weight(f) for f in self._sequence_features(self._sample_sequence(sample))}
-        return vector, sum(vector.values())
+    @cached_property
+    def _sample_vectors(self) -> list[tuple[dict[str, float], float]]:
+        vectors = []
+        for sequence in self._sample_sequences:
+            vector = {f: self._weight(f) for f in self._sequence_features(sequence)}
+            vectors.append((vector, sum(vector.values())))
+        return vectors
+
+    @cached_property
+    def _samples_of(self) -> dict[str, list[int]]:
+        """Each intent's samples, in the model's order."""
+        samples: dict[str, list[int]] = {}
+        for n, sample in enumerate(self.samples):
+            samples.setdefault(sample.intent, []).append(n)
+        return samples
+
+    @cached_property
+    def _samples_by_token(self) -> dict[str, dict[str, list[int]]]:
+        """Each intent's samples under every word stem and <slot type> they hold, in the
+        model's order: a sample that shares none with a text shares no feature with it."""
+        index: dict[str, dict[str, list[int]]] = {}
+        for n, (sample, sequence) in enumerate(zip(self.samples, self._sample_sequences)):
+            by_token = index.setdefault(sample.intent, {})
+            for token in set(sequence):
+                by_token.setdefault(token, []).append(n)
+        return index
 
     # -- resolving
 
@@ -398,9 +459,9 @@ class Resolver:
             return {}
         spoken = " ".join(words)
         captured = [spoken]
-        for sample in self.samples:
+        for sample in (self.samples[n] for n in self._samples_of.get(intent, ())):
             slot = next((f"s{i}" for i, (kind, v) in enumerate(sample.parts) if kind == "slot" and v == names[0]), None)
-            match = sample.pattern.match(spoken) if sample.intent == intent and slot else None
+            match = sample.pattern.match(spoken) if slot else None
             if match:
                 captured.append(match.group(slot))
         return {names[0]: SlotValue(names[0], SEARCH_QUERY_TYPE, min(captured, key=len))}
@@ -418,7 +479,8 @@ class Resolver:
             filled.get(name, SlotValue(name, slot_type)) for name, slot_type in self.intent_slots[intent].items()
         )
 
-    def _index_by_rarest_word(self) -> dict[str, list[int]]:
+    @cached_property
+    def _samples_by_word(self) -> dict[str, list[int]]:
         """Each sample under its rarest literal word (a sample can only match a text that
         says it), and the samples made only of slots under "": the few worth trying."""
         counts = Counter(w for s in self.samples for w in {v for kind, v in s.parts if kind == "word"})
@@ -430,10 +492,13 @@ class Resolver:
 
     def _match_exactly(self, utterance: str) -> tuple[Resolution | None, Resolution | None]:
         best_key, best, partial = None, None, None
-        candidates = sorted(n for word in {"", *utterance.split()} for n in self._samples_by_word.get(word, ()))
+        said = set(utterance.split())
+        candidates = sorted(n for word in {"", *said} for n in self._samples_by_word.get(word, ()))
         for sample in (self.samples[n] for n in candidates):
             if sample.phrase_slot:
                 continue  # "i think {description}" matches anything: learned, never exact
+            if not sample.words <= said:
+                continue  # its pattern can only match a text that says every one of its words
             match = sample.pattern.match(utterance)
             if match is None:
                 continue
@@ -476,7 +541,7 @@ class Resolver:
         """A sign goes in a slot that asks about it ("what are the signs of {sign}") only
         when the sentence is a question: "i can't take a breath properly, my throat is
         tight" reports it, whatever sample it resembles."""
-        reported, asked = self._symptom_slots_of(intent)
+        reported, asked = self._content.symptom_slots(intent)
         chosen = {name: e for name, e in chosen.items() if e.canonical != _NAMED or name in asked}
         asking = asks_about(" ".join(words))
         source, targets = (reported, asked) if asking else (asked, reported)
@@ -538,22 +603,35 @@ class Resolver:
         are the signs of a stroke" puts the stroke in {sign}, "is {symptom} an emergency"
         in {symptom}."""
         stems = [stem(w) for w in words]
-        best_score, best = -1.0, {}
-        described: dict[tuple[_Entity, ...], tuple[set[str], float]] = {}  # most samples replace the same values
-        for sample, (vector, sample_total) in zip(self.samples, self._sample_vectors):
-            if sample.intent != intent:
-                continue
-            in_sample = [v for kind, v in sample.parts if kind == "slot"]
-            chosen = self._assign(intent, in_sample, entities)
-            replaced = tuple(e for name, e in chosen.items() if name in in_sample)
-            if replaced not in described:
-                features = self._sequence_features(_replace_spans(stems, replaced))
-                described[replaced] = features, sum(self._weight(f) for f in features)
-            features, text_total = described[replaced]
-            covered = sum(vector[f] for f in features & vector.keys())
+        # Every sample of the intent fills as many slots (the values heard and the slots
+        # declared are the same), so the first sample most like the text wins. One that
+        # shares no word or value with the text scores 0: only those that do are scored.
+        by_token = self._samples_by_token.get(intent, {})
+        tokens = {*stems, *(f"<{e.type}>" for e in entities)}
+        best_score, best = 0.0, None
+        # Most samples have the same slots, and replace the same values.
+        by_slots: dict[tuple[str, ...], tuple[dict[str, _Entity], set[str], float]] = {}
+        described: dict[tuple[_Entity, ...], tuple[set[str], float]] = {}
+        for n in sorted({n for token in tokens for n in by_token.get(token, ())}):
+            in_sample = self.samples[n].slots
+            if in_sample not in by_slots:
+                chosen = self._assign(intent, list(in_sample), entities)
+                replaced = tuple(e for name, e in chosen.items() if name in in_sample)
+                if replaced not in described:
+                    features = self._sequence_features(_replace_spans(stems, replaced))
+                    described[replaced] = features, sum(self._weight(f) for f in features)
+                by_slots[in_sample] = chosen, *described[replaced]
+            chosen, features, text_total = by_slots[in_sample]
+            vector, sample_total = self._sample_vectors[n]
+            covered = sum(map(vector.__getitem__, features & vector.keys()))
             score = 2 * covered / (sample_total + text_total)  # the F-measure of the overlap
-            if (len(chosen), score) > (len(best), best_score):
+            if score > best_score:
                 best_score, best = score, chosen
+        if best is None:  # all score 0: the intent's first sample, as the first of equals wins
+            first = self._samples_of.get(intent)
+            if not first:
+                return {}
+            best = self._assign(intent, list(self.samples[first[0]].slots), entities)
         return best
 
     def _assign(self, intent: str, in_sample: list[str], entities: list[_Entity]) -> dict[str, _Entity]:
@@ -582,6 +660,20 @@ class Resolver:
             spoken = sorted((chosen[name] for name in names), key=lambda e: (self._urgency(e), e.start))
             chosen.update(zip(names, spoken))
         return chosen
+
+
+def _parsed(intent: str, sample: str, slots: dict[str, str]) -> _Sample:
+    """A sample as words and slots, and as a pattern with its slots as wildcards."""
+    parts: list[tuple[str, str]] = []
+    for index, chunk in enumerate(_SLOT.split(sample)):
+        if index % 2:
+            parts.append(("slot", chunk))
+        else:
+            parts.extend(("word", w) for w in normalize(chunk).split())
+    regex = r"\s".join(re.escape(v) if kind == "word" else f"(?P<s{i}>.+?)" for i, (kind, v) in enumerate(parts))
+    literal = sum(1 for kind, _ in parts if kind == "word")
+    phrase_slot = any(kind == "slot" and slots.get(v) == SEARCH_QUERY_TYPE for kind, v in parts)
+    return _Sample(intent, parts, f"^{regex}$", literal, phrase_slot)
 
 
 def _apart(entities: list[_Entity]) -> list[_Entity]:
