@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .simulator.nlu import Resolver, normalize
@@ -141,27 +142,35 @@ def _check_type(name: str, slot_type: dict, error) -> None:
 def _overlaps(model: dict, file: str) -> list[Finding]:
     """Samples that another intent's sample would match word for word, slot values aside:
     Alexa cannot tell those two intents apart."""
+    return [
+        Finding(file, intent, sample, f"{other} would match this too", error=False)
+        for intent, sample, other in _overlapping(json.dumps(model))
+    ]
+
+
+@lru_cache(maxsize=4)
+def _overlapping(model_text: str) -> tuple[tuple[str, str, str], ...]:
+    """(intent, sample, the other intent) for each sample another intent's would match: found
+    once for the locales that share a model."""
+    model = json.loads(model_text)
     resolver = Resolver(model)
     language = model["interactionModel"]["languageModel"]
     example = {t["name"]: t["values"][0]["name"]["value"] for t in language.get("types") or [] if t.get("values")}
-    candidates = [
-        (s, {word for kind, word in s.parts if kind == "word"}) for s in resolver.samples if not s.intent.startswith("AMAZON.")
-    ]
-    findings = []
+    found = []
     for intent in language["intents"]:
         slots = {s["name"]: s["type"] for s in intent.get("slots") or []}
         for sample in intent.get("samples") or []:
             text = normalize(_SLOT.sub(lambda m: example.get(slots.get(m.group(1), ""), "something"), sample))
             words = set(text.split())
-            for other, literal in candidates:
-                if other.intent == intent["name"] or not literal <= words:
+            # Only the samples indexed under a word of the text can hold all their words in it.
+            for n in sorted({n for word in {"", *words} for n in resolver._samples_by_word.get(word, ())}):
+                other = resolver.samples[n]
+                if other.intent.startswith("AMAZON.") or other.intent == intent["name"] or not other.words <= words:
                     continue  # a sample can only match a text holding all its own words
                 if _matches(resolver, other, text):
-                    findings.append(
-                        Finding(file, intent["name"], sample, f"{other.intent} would match this too", error=False)
-                    )
+                    found.append((intent["name"], sample, other.intent))
                     break
-    return findings
+    return tuple(found)
 
 
 def _matches(resolver: Resolver, sample, text: str) -> bool:
