@@ -454,16 +454,26 @@ def _package_size(args: argparse.Namespace) -> int:
 
 
 def _build_models(args: argparse.Namespace) -> int:
-    from .tools.interaction_model import stale_models, write_models
+    from .tools.interaction_model import stale_models, stale_resolver, write_models, write_resolver
 
     content = load_content()
     if args.check:
         stale = stale_models(content)
         for path in stale:
             print(f"{path.name} is out of date with content/: run `python -m skill build-models`", file=sys.stderr)
-        return 1 if stale else 0
+        resolver = stale_resolver(content)
+        if resolver is not None:
+            print(
+                f"{resolver.name} was not made from these models, red flags and resolver code: "
+                "run `python -m skill build-models`", file=sys.stderr,
+            )
+        return 1 if stale or resolver is not None else 0
     for path in write_models(content):
         print(f"wrote {path}")
+    # Only when the models, the triage or the resolver's code changed: training takes a while.
+    if stale_resolver(content) is not None:
+        print("training the offline resolver on the models' samples (about half a minute)...", file=sys.stderr, flush=True)
+        print(f"wrote {write_resolver(content)}")
     return 0
 
 

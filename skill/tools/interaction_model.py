@@ -1,7 +1,9 @@
 """Generate the ASK interaction model from content/, so the model and the answers cannot drift.
 
-`python -m skill build-models` writes interaction_models/<locale>.json; with --check it
-only reports whether the committed files match what the content says they should be.
+`python -m skill build-models` writes interaction_models/<locale>.json, and what the
+offline resolver works out from them (resolver.bin, simulator/stored.py); with --check it
+only reports whether the committed files match what the content and the resolver's code
+make.
 Slot values are topic ids (a resolved slot's id is the topic it answers) or, for the
 Symptom type, red flag ids. Every locale in content/locales.yaml gets the same model.
 """
@@ -14,6 +16,10 @@ from pathlib import Path
 from ..runtime.core.content import Content
 
 MODELS_DIR = Path(__file__).resolve().parents[2] / "interaction_models"
+# What the offline resolver works out from the models (simulator/stored.py): the dialog
+# reads it instead of learning the samples at first use.
+RESOLVER_NAME = "resolver.bin"
+RESOLVER_PATH = MODELS_DIR / RESOLVER_NAME
 
 
 def build_model(content: Content) -> dict:
@@ -78,3 +84,25 @@ def stale_models(content: Content, directory: Path = MODELS_DIR) -> list[Path]:
         for path in (model_path(locale, directory) for locale in content.locales)
         if not path.exists() or path.read_text(encoding="utf-8") != text
     ]
+
+
+def stale_resolver(content: Content, directory: Path = MODELS_DIR) -> Path | None:
+    """resolver.bin, if missing or made from other samples, triage or resolver code than
+    those of the model the content generates."""
+    from .simulator.nlu import Resolver
+    from .simulator.stored import read_file
+
+    path = directory / RESOLVER_NAME
+    return path if read_file(path, Resolver(build_model(content)).training_key) is None else None
+
+
+def write_resolver(content: Content, directory: Path = MODELS_DIR) -> Path:
+    """Work out what the offline resolver needs from the model the content generates (the
+    classifier's training takes tens of seconds) and write it."""
+    from .simulator.nlu import Resolver
+    from .simulator.stored import to_bytes
+
+    resolver = Resolver(build_model(content))
+    path = directory / RESOLVER_NAME
+    path.write_bytes(to_bytes(resolver.training_key, resolver.worked_out()))
+    return path

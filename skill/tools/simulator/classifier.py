@@ -4,19 +4,15 @@ The offline resolver learns which intent a sentence belongs to from the model's 
 the way Alexa's own model is trained on them: every word and word pair of every sample
 of an intent counts as evidence for it, weighed against the other intents. Training is
 AdaGrad over the examples in a seeded shuffle, so the same samples always give the same
-weights, and the accuracy the README reports can be reproduced exactly.
+weights, and the accuracy the README reports can be reproduced exactly. Training takes
+tens of seconds, so the weights are stored (stored.py).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
-import os
 import random
-import tempfile
-from collections.abc import Callable, Iterable
-from pathlib import Path
+from collections.abc import Iterable
 from typing import NamedTuple
 
 # Chosen on the labelled sets used for tuning (tests/data/labelled_resolutions_3, _4, _7
@@ -80,13 +76,6 @@ class Classifier:
         rows = [self.weights[f] for f in features if f in self.weights]
         return dict(zip(self.labels, _softmax(_scores(self.bias, rows, _scale(len(features))))))
 
-    def to_json(self) -> dict:
-        return {"labels": self.labels, "weights": self.weights, "bias": self.bias}
-
-    @classmethod
-    def from_json(cls, data: dict) -> Classifier:
-        return cls(data["labels"], data["weights"], data["bias"])
-
 
 def _scale(count: int) -> float:
     """Each feature's value: the features of one text make a vector of length one, so a
@@ -104,41 +93,3 @@ def _softmax(scores: list[float]) -> list[float]:
     exps = [math.exp(s - top) for s in scores]
     total = sum(exps)
     return [e / total for e in exps]
-
-
-_TRAINED: dict[str, Classifier] = {}
-
-
-def trained_classifier(model: dict, examples: Callable[[], list[Example]]) -> Classifier:
-    """The classifier for this model, trained once: kept for the process, and on disk
-    (a few seconds of training saved at every start of the dialog) under a key made of the
-    model and the simulator's code, so a change to either trains afresh."""
-    digest = hashlib.sha256(json.dumps(model, sort_keys=True).encode())
-    for source in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(source.read_bytes())
-    key = digest.hexdigest()[:20]
-    if key in _TRAINED:
-        return _TRAINED[key]
-    path = _cache_directory() / f"resolver-{key}.json"
-    try:
-        classifier = Classifier.from_json(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, KeyError, TypeError):
-        classifier = Classifier.train(examples())
-        _write_quietly(path, json.dumps(classifier.to_json()))
-    _TRAINED[key] = classifier
-    return classifier
-
-
-def _cache_directory() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "cramp-coach"
-
-
-def _write_quietly(path: Path, text: str) -> None:
-    """Write atomically, or not at all: a cache that can't be written only costs time."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, encoding="utf-8") as out:
-            out.write(text)
-        os.replace(out.name, path)
-    except OSError:
-        pass

@@ -29,16 +29,18 @@ and never learns from traffic.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import random
 import re
+import sys
 from itertools import pairwise
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from ...runtime.core.content import FREE_TEXT_TYPES, SEARCH_QUERY_TYPE, SYMPTOM_TYPE, TOPIC_TYPE, Content
 
@@ -57,7 +59,8 @@ from ...runtime.core.words import (
     stem,
 )
 from .builtin_phrases import BUILTIN_PHRASES
-from .classifier import Classifier, Example, trained_classifier
+from .classifier import Classifier, Example
+from .stored import Stored, keep, stored_for
 from .lexicon import WORD_CLASSES
 
 FALLBACK = "AMAZON.FallbackIntent"
@@ -77,6 +80,14 @@ _SLOT = re.compile(r"\{([A-Za-z_]+)\}")
 _NAMED = "a condition named"  # an entity heard as a condition's name, not a report of it
 # Asked twice of every text: where its signs are spotted, and where they are placed.
 asks_about = lru_cache(maxsize=64)(_asks)
+# The same words are looked up in every slot type, for every sample whose slot they fill.
+_normalised_heard = lru_cache(maxsize=8192)(normalize)
+
+# The code that turns samples into what the classifier learns: part of its training key.
+_TRAINING_CODE = [
+    *(Path(__file__).with_name(name) for name in ("nlu.py", "classifier.py", "lexicon.py", "builtin_phrases.py")),
+    *(Path(__file__).resolve().parents[2] / "runtime" / "core" / name for name in ("words.py", "triage.py")),
+]
 
 # Each word stem's classes (lexicon.py), for the classifier.
 _CLASSES_OF: dict[str, list[str]] = {}
@@ -127,21 +138,20 @@ class _Entity:
 
 
 class _SlotType:
-    """A slot type's values, read when first needed: normalising the Symptom type's
-    thousands of phrases takes a second that most utterances never need."""
+    """A slot type's values, read when first needed: most utterances need none of the
+    Symptom type's thousands of phrases."""
 
-    def __init__(self, name: str, values: Iterable[dict], spotted: bool = True):
+    def __init__(self, name: str, values: Iterable[dict], normalise: Callable[[str], str], spotted: bool = True):
         self.name = name
         self._values = values
+        self._normalise = normalise
         self._spotted = spotted
-        # The same words are looked up for every sample whose slot they fill.
-        self.lookup = lru_cache(maxsize=4096)(self._lookup)
 
     @cached_property
     def _normalised(self) -> list[tuple[str, tuple[str, str]]]:
         """Every value and synonym, normalised, with its value's (id, canonical name)."""
         return [
-            (normalize(phrase), (value.get("id") or canonical, canonical))
+            (self._normalise(phrase), (value.get("id") or canonical, canonical))
             for value in self._values
             for canonical in [value["name"]["value"]]
             for phrase in [canonical, *value["name"].get("synonyms", [])]
@@ -206,9 +216,9 @@ class _SlotType:
                     break
         return found
 
-    def _lookup(self, spoken: str) -> tuple[str, str, int] | None:
+    def lookup(self, spoken: str) -> tuple[str, str, int] | None:
         """(id, canonical name, how many of the spoken words the value covers)."""
-        words = normalize(spoken).split()
+        words = _normalised_heard(spoken).split()
         while words:
             found = self.by_words.get(tuple(stem(w) for w in words))
             if found is not None:
@@ -261,7 +271,7 @@ class Resolver:
         self._language = language = model.get("interactionModel", model)["languageModel"]
         self.invocation_name = language["invocationName"]
         self.types = {
-            t["name"]: _SlotType(t["name"], t.get("values", []), spotted=t["name"] != SYMPTOM_TYPE)
+            t["name"]: _SlotType(t["name"], t.get("values", []), self._normalise, spotted=t["name"] != SYMPTOM_TYPE)
             for t in language.get("types", [])
         }
         self.intent_slots: dict[str, dict[str, str]] = {}
@@ -289,13 +299,59 @@ class Resolver:
         for intent in self._language["intents"]:
             slots = {s["name"]: s["type"] for s in intent.get("slots", [])}
             for phrase in [*BUILTIN_PHRASES.get(intent["name"], ()), *intent.get("samples", [])]:
-                samples.append(_parsed(intent["name"], phrase, slots))
+                samples.append(_parsed(intent["name"], phrase, slots, self._normalise))
         return samples
 
     @cached_property
+    def _stored(self) -> Stored | None:
+        return stored_for(self.training_key)
+
+    @cached_property
+    def _normalised(self) -> dict[str, str]:
+        """Each phrase of the model as normalize() makes it: stored, or worked out when needed."""
+        return dict(self._stored.normalised) if self._stored is not None else {}
+
+    def _normalise(self, text: str) -> str:
+        if text not in self._normalised:
+            self._normalised[text] = normalize(text)
+        return self._normalised[text]
+
+    @cached_property
     def classifier(self) -> Classifier:
-        """Trained on first use, so tools that only read the samples don't wait for it."""
-        return trained_classifier(self._language, self._training_examples)
+        """Stored, or trained when first needed (saying so: it takes a while) and kept in the
+        user's cache, so tools that only read the samples don't wait for it."""
+        if self._stored is not None:
+            return self._stored.classifier
+        print("Learning the interaction model's samples (once; about half a minute)...", file=sys.stderr, flush=True)
+        worked_out = self.worked_out()
+        keep(self.training_key, worked_out)
+        return worked_out.classifier
+
+    @cached_property
+    def training_key(self) -> str:
+        """A checksum of all the classifier learns from: the model, the skill's triage (it
+        names the symptoms in the samples) and the code that turns samples into features.
+        Nothing stored under another key is used."""
+        digest = hashlib.sha256(json.dumps(self._language, sort_keys=True).encode())
+        triage_inputs = [list(self.triage.flags.values()), self._content.triage_rules]
+        digest.update(json.dumps(triage_inputs, sort_keys=True, default=dict).encode())
+        for source in _TRAINING_CODE:
+            digest.update(source.read_bytes())
+        return digest.hexdigest()[:20]
+
+    def prepare(self) -> None:
+        """Read and work out everything now, so that processes forked later share it."""
+        for slot_type in self.types.values():
+            _ = slot_type.by_any_word, slot_type.phrases
+        _ = self._samples_by_word, self._samples_by_token, self._sample_vectors, self.classifier
+
+    def worked_out(self) -> Stored:
+        """Every phrase of the model normalised, and the classifier trained on the samples."""
+        classifier = Classifier.train(self._training_examples())
+        # Every phrase, also of types no sample fills, so that none is normalised at start.
+        for slot_type in self.types.values():
+            _ = slot_type.phrases
+        return Stored(dict(self._normalised), classifier)
 
     # -- what the classifier learns from
 
@@ -662,14 +718,14 @@ class Resolver:
         return chosen
 
 
-def _parsed(intent: str, sample: str, slots: dict[str, str]) -> _Sample:
+def _parsed(intent: str, sample: str, slots: dict[str, str], normalise: Callable[[str], str]) -> _Sample:
     """A sample as words and slots, and as a pattern with its slots as wildcards."""
     parts: list[tuple[str, str]] = []
     for index, chunk in enumerate(_SLOT.split(sample)):
         if index % 2:
             parts.append(("slot", chunk))
         else:
-            parts.extend(("word", w) for w in normalize(chunk).split())
+            parts.extend(("word", w) for w in normalise(chunk).split())
     regex = r"\s".join(re.escape(v) if kind == "word" else f"(?P<s{i}>.+?)" for i, (kind, v) in enumerate(parts))
     literal = sum(1 for kind, _ in parts if kind == "word")
     phrase_slot = any(kind == "slot" and slots.get(v) == SEARCH_QUERY_TYPE for kind, v in parts)
