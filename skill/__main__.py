@@ -305,10 +305,7 @@ def _accuracy(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from .tools.interaction_model import model_path
-    from .tools.simulator.accuracy import (
-        SetError, kind_of, score_answers_file, score_file, score_red_flags, score_resolutions, score_triage_file,
-        sum_scores,
-    )
+    from .tools.simulator.accuracy import SetError, kind_of, score_sets, sum_scores
     from .tools.simulator.nlu import resolver_for
 
     data = Path(__file__).resolve().parents[1] / "tests" / "data"
@@ -330,9 +327,9 @@ def _accuracy(args: argparse.Namespace) -> int:
     resolver = resolver_for(model_path(args.locale))
     right = total = 0
     labelled: list = []
-    for path, kind in zip(files, kinds):
+    for kind, scored in zip(kinds, score_sets(content, resolver, list(zip(files, kinds)))):
         if kind == "labelled":
-            res = score_resolutions(content, resolver, path)
+            res = scored
             labelled.append(res)
             print(f"{res.name}: {_resolution_figures(res)}")
             answered_wrong = {m.text for m in res.answer_misses}
@@ -341,15 +338,15 @@ def _accuracy(args: argparse.Namespace) -> int:
                 *res.slot_misses, *res.emergencies_missed,
             ]
         elif kind == "triage":
-            triage = score_triage_file(content, path)
+            triage = scored
             print(f"{triage.name}: {triage.summary()}")
             misses = triage.misses()
         elif kind == "answers":
-            answers = score_answers_file(path)
+            answers = scored
             print(f"{answers.name}: {answers.summary()}")
             misses = list(answers.misses)
         elif kind == "red_flags":
-            flags = score_red_flags(content, resolver, path)
+            flags = scored
             called = flags.emergencies - len(flags.missed)
             print(
                 f"{flags.name}: emergencies called {called}/{flags.emergencies}, "
@@ -357,7 +354,7 @@ def _accuracy(args: argparse.Namespace) -> int:
             )
             misses = [*flags.missed, *flags.false_alarms]
         else:
-            score = score_file(content, resolver, path)
+            score = scored
             right += score.total - len(score.misses)
             total += score.total
             print(f"{score.name}: {score.accuracy:.1%} ({score.total - len(score.misses)}/{score.total})")

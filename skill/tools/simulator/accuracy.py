@@ -25,7 +25,10 @@ dialog in a new session, and the spoken answer must hold every `must` item (any 
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -407,3 +410,38 @@ def score_answers_file(path: Path, models_dir: Path | None = None) -> AnswersSco
             reasons = [*(f"lacks {item!r}" for item in lacking), *(f"says {item!r}" for item in wrong)]
             misses.append(Miss(f"[{locale}] {entry['text']}", "; ".join(reasons), " ".join(said.split()[:24])))
     return AnswersScore(path.name, len(entries), tuple(misses))
+
+
+# --------------------------------------------------------------------------- many sets at once
+
+_SHARED: tuple[Content, Resolver] | None = None  # what forked workers score with
+
+
+def score_sets(content: Content, resolver: Resolver, sets: list[tuple[Path, str]]) -> Iterator[object]:
+    """Each (path, kind of set)'s score, in order. The sets are shared among the machine's
+    cores: workers forked once the resolver has read everything use the same copy, and
+    each set is scored as it would be alone."""
+    global _SHARED
+    _SHARED = content, resolver
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    workers = min(cores, len(sets))
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(_score, sets)
+        return
+    resolver.prepare()
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        yield from pool.imap(_score, sets)
+
+
+def _score(job: tuple[Path, str]) -> object:
+    content, resolver = _SHARED
+    path, kind = job
+    if kind == "labelled":
+        return score_resolutions(content, resolver, path)
+    if kind == "triage":
+        return score_triage_file(content, path)
+    if kind == "answers":
+        return score_answers_file(path)
+    if kind == "red_flags":
+        return score_red_flags(content, resolver, path)
+    return score_file(content, resolver, path)
