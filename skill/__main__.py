@@ -395,7 +395,6 @@ def _check_models(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     try:
         from .endpoint.web import create_app, serve
-        import waitress  # noqa: F401 - checked here, so a missing server is a clear message
     except ImportError as error:
         print(f"python -m skill serve needs Flask, waitress and cryptography ({error.name}): pip install -e '.[serve]'", file=sys.stderr)
         return 2

@@ -17,6 +17,9 @@ import json
 import logging
 
 from flask import Flask, Response, request
+from waitress.channel import HTTPChannel
+from waitress.server import BaseWSGIServer, create_server
+from waitress.task import ErrorTask
 from werkzeug.exceptions import HTTPException
 
 from ..runtime.app import InvalidRequestError, handle_event
@@ -85,28 +88,28 @@ def create_app(skill, skill_id: str | None = None, verifier: Verifier | None = N
     return app
 
 
+class PlainErrorTask(ErrorTask):
+    """waitress's own refusals (a body over the limit, a malformed request) in the
+    endpoint's JSON: the status's name and nothing about limits or parsing."""
+
+    def execute(self) -> None:
+        error = self.request.error
+        body = json.dumps({"error": error.reason.lower()}).encode()
+        self.status = f"{error.code} {error.reason}"
+        self.response_headers.append(("Content-Type", "application/json"))
+        self.set_close_on_finish()
+        self.content_length = len(body)
+        self.write(body)
+
+
+class Channel(HTTPChannel):
+    """A connection whose protocol errors are answered by PlainErrorTask."""
+
+    error_task_class = PlainErrorTask
+
+
 def serve(app: Flask, host: str, port: int) -> None:
     """Serve `app` on waitress until interrupted."""
-    from waitress.channel import HTTPChannel
-    from waitress.server import BaseWSGIServer, create_server
-    from waitress.task import ErrorTask
-
-    class PlainErrorTask(ErrorTask):
-        """waitress's own refusals (a body over the limit, a malformed request) in the
-        endpoint's JSON: the status's name and nothing about limits or parsing."""
-
-        def execute(self) -> None:
-            error = self.request.error
-            body = json.dumps({"error": error.reason.lower()}).encode()
-            self.status = f"{error.code} {error.reason}"
-            self.response_headers.append(("Content-Type", "application/json"))
-            self.set_close_on_finish()
-            self.content_length = len(body)
-            self.write(body)
-
-    class Channel(HTTPChannel):
-        error_task_class = PlainErrorTask
-
     listeners: dict = {}
     server = create_server(
         app,
