@@ -26,6 +26,7 @@ Third person needs nothing: "my dad can't breathe" says "can't breathe". Pure Py
 
 from __future__ import annotations
 
+import collections
 import itertools
 import re
 from typing import NamedTuple
@@ -118,6 +119,7 @@ class _Text(NamedTuple):
     clauses: list[int]  # each kept word's clause
     every: list[tuple[int, str]]  # (token index, word) of every word, for look-alikes
     every_clauses: list[int]
+    at: dict[str, list[int]]  # each stem's kept indices
 
 
 class Triage:
@@ -136,11 +138,14 @@ class Triage:
             _Phrases([self._compile(name, item, rules, every_word=True) for item in getattr(rules, name)])
             for name in ("calm", "over", "again", "slowly", "suddenly", "story")
         )
-        # Each pattern under every stem that can begin one of its parts: a text can only
-        # say a pattern whose every part begins with a stem it holds.
+        # A text can only say a pattern whose every part begins with a stem it holds. Each
+        # pattern is indexed under the stems that can begin its rarest part ("can't" begins
+        # many, "jaw" few), so a text looks at few patterns and checks their other parts.
+        self._firsts = [tuple(frozenset(alt[0] for alt in part) for part in p.parts) for p in self._patterns]
+        begun = collections.Counter(first for firsts in self._firsts for part in firsts for first in part)
         self._by_stem: dict[str, list[int]] = {}
-        for n, pattern in enumerate(self._patterns):
-            for first in {alt[0] for part in pattern.parts for alt in part}:
+        for n, firsts in enumerate(self._firsts):
+            for first in min(firsts, key=lambda part: sum(begun[s] for s in part), default=()):
                 self._by_stem.setdefault(first, []).append(n)
 
     @staticmethod
@@ -158,16 +163,16 @@ class Triage:
         twice)."""
         words = _text(text)
         masked = _Masks(self._calm.spans(words, negatable=False))
-        held = {s for _, s in words.kept}
+        held = words.at.keys()
         candidates = sorted({n for s in held for n in self._by_stem.get(s, ())})
         # Per flag, the readings that say most, in the fewest words ("cramping and my chest
         # is tight" is a tight chest, not a chest that is cramping), each where no better
         # one was heard: "my jaw's clamped and i can't open my mouth" is said twice.
         readings: dict[str, list[tuple[int, int, tuple[int, int]]]] = {}
         for n in candidates:
-            pattern = self._patterns[n]
-            if not all(any(alt[0] in held for alt in part) for part in pattern.parts):
+            if any(held.isdisjoint(firsts) for firsts in self._firsts[n]):
                 continue
+            pattern = self._patterns[n]
             reading = _match(pattern, words, masked)
             if reading is not None:
                 span, said = reading
@@ -272,7 +277,10 @@ def _text(text: str) -> _Text:
     tokens = tokenize(text[:MAX_CHARACTERS])
     kept = [(i, t.stem) for i, t in enumerate(tokens) if t.stem not in _IGNORED]
     every = [(i, t.word) for i, t in enumerate(tokens)]
-    return _Text(kept, [tokens[i].clause for i, _ in kept], every, [t.clause for t in tokens])
+    at: dict[str, list[int]] = {}
+    for position, (_, stem) in enumerate(kept):
+        at.setdefault(stem, []).append(position)
+    return _Text(kept, [tokens[i].clause for i, _ in kept], every, [t.clause for t in tokens], at)
 
 
 def _pattern(flag: str, parts: str | list[str | tuple[str, ...]], every_word: bool = False) -> _Pattern:
@@ -307,7 +315,8 @@ def _occurrences(part, fixed: bool, words: _Text, masked: _Masks) -> list[_Occur
     """Every place an alternative of the part is said: its words in order, with at most
     one other word inside ("can't really feel")."""
     kept, found = words.kept, []
-    for position, (_, word) in enumerate(kept):
+    for position in sorted({p for alt in part for p in words.at.get(alt[0], ())}):
+        word = kept[position][1]
         for alt in part:
             if word != alt[0]:
                 continue
@@ -429,9 +438,9 @@ class _Phrases:
 
 def _said_at(alt: tuple[str, ...], every: list[tuple[int, str]], position: int, gap: int) -> int | None:
     """Where `alt` ends if said from `position`, allowing `gap` words before it; None if not."""
-    for start in range(position, position + gap + 1):
+    for start in range(position, min(position + gap + 1, len(every))):
         end = start + len(alt)
-        if end <= len(every) and tuple(s for _, s in every[start:end]) == alt:
+        if every[start][1] == alt[0] and end <= len(every) and tuple(s for _, s in every[start:end]) == alt:
             return end
     return None
 
