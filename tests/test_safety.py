@@ -20,7 +20,7 @@ from skill.runtime.core.compiled import load_content
 from skill.runtime.core.conversation import Conversation, spoken_digits
 from skill.runtime.core.speech import ssml_to_plain
 from skill.runtime.core.triage import EMERGENCY, SOON, URGENT, Finding
-from skill.tools.simulator.accuracy import level_heard, score_red_flags, score_triage_file
+from skill.tools.simulator.accuracy import level_heard, load_set, score_red_flags, score_triage_file
 from skill.tools.interaction_model import model_path
 from skill.tools.simulator.nlu import normalize, resolver_for
 
@@ -385,7 +385,7 @@ def test_unresolved_words_in_any_free_text_slot_get_their_flags_answer(intent, s
 @functools.cache
 def blind_triage_cases() -> tuple[dict, ...]:
     """Every case of the blind triage sets, read once for all the intents that replay them."""
-    return tuple(c for path in TRIAGE_SETS for c in yaml.load(path.read_text(), Loader=yaml.CSafeLoader)["cases"])
+    return tuple(c for path in TRIAGE_SETS for c in load_set(path)["cases"])
 
 
 @pytest.mark.parametrize("intent,slot", FREE_TEXT_SLOTS, ids=[f"{i}.{s}" for i, s in FREE_TEXT_SLOTS])

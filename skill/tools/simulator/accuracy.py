@@ -44,7 +44,8 @@ from .nlu import Resolution, Resolver
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _load(path: Path):
+def load_set(path: Path):
+    """A labelled set as written (libyaml where PyYAML has it)."""
     return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
 
 
@@ -55,7 +56,7 @@ class SetError(ValueError):
 def kind_of(path: Path) -> str:
     """"topics", "labelled", "red_flags", "triage" or "answers", from the file's shape."""
     try:
-        data = _load(path)
+        data = load_set(path)
     except (OSError, yaml.YAMLError) as error:
         raise SetError(f"{path}: cannot be read: {error}") from None
     if isinstance(data, dict) and isinstance(data.get("cases"), list):
@@ -124,7 +125,7 @@ def same_answer(content: Content, expected: str, got: str) -> bool:
 
 
 def score_file(content: Content, resolver: Resolver, path: Path) -> Score:
-    entries = _load(path)["utterances"]
+    entries = load_set(path)["utterances"]
     misses = []
     for entry in entries:
         expected = entry.get("topic") or entry["intent"]
@@ -161,7 +162,7 @@ class RedFlagScore:
 
 
 def score_red_flags(content: Content, resolver: Resolver, path: Path) -> RedFlagScore:
-    data = _load(path)
+    data = load_set(path)
     missed, alarms = [], []
     for entry in data["emergency"]:
         flag = next(filter(None, flags_heard(content, resolver, entry["text"])), None)
@@ -209,7 +210,7 @@ class ResolutionScore:
 
 
 def score_resolutions(content: Content, resolver: Resolver, path: Path) -> ResolutionScore:
-    entries = _load(path)["utterances"]
+    entries = load_set(path)["utterances"]
     intent_misses, answer_misses, slot_misses, emergency_misses = [], [], [], []
     slots_expected = emergencies = 0
     for entry in entries:
@@ -365,7 +366,7 @@ def said_afresh(entries: list[dict], models_dir: Path | None = None):
 def score_triage_file(content: Content, path: Path, models_dir: Path | None = None) -> TriageScore:
     """Each case said through the offline dialog of its locale, each in a new session."""
     cases = []
-    for entry, locale, turn in said_afresh(_load(path)["cases"], models_dir):
+    for entry, locale, turn in said_afresh(load_set(path)["cases"], models_dir):
         heard = level_heard(content, turn.response or {}, locale)
         first = " ".join(turn.speech_plain.split()[:8])
         cases.append(TriageCase(entry["text"], locale, entry["level"], heard, first))
@@ -399,7 +400,7 @@ class AnswersScore:
 
 def score_answers_file(path: Path, models_dir: Path | None = None) -> AnswersScore:
     """Each question said through the offline dialog of its locale, each in a new session."""
-    entries = _load(path)["questions"]
+    entries = load_set(path)["questions"]
     misses = []
     for entry, locale, turn in said_afresh(entries, models_dir):
         said = turn.speech_plain
