@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -22,6 +24,8 @@ from skill.tools.simulator.dialog import Dialog
 # failure found once cannot make one clone fail where another passes.
 settings.register_profile("cramp_coach", derandomize=True, database=None, print_blob=True)
 settings.load_profile("cramp_coach")
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
@@ -51,8 +55,6 @@ def dialog() -> CheckedDialog:
     return CheckedDialog()
 
 
-ROOT = Path(__file__).resolve().parents[1]
-
 
 def npm_package(directory: Path, module: str) -> Path:
     """A Node.js tool the tests drive (an independent client), installed from its lock file
@@ -60,9 +62,52 @@ def npm_package(directory: Path, module: str) -> Path:
     missing = [tool for tool in ("node", "npm") if shutil.which(tool) is None]
     if missing:
         pytest.skip(f"{module} runs on Node.js: {' and '.join(missing)} not found on PATH")
-    if not (directory / "node_modules" / module).is_dir():
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=directory, check=True, capture_output=True, timeout=300)
+    _install_npm_package(directory, module)
     return directory
+
+
+def _install_npm_package(directory: Path, module: str) -> None:
+    # A lock, because the test workers and the early installs below may all find it missing.
+    with open(directory / ".npm-install.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (directory / "node_modules" / module).is_dir():
+            subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=directory, check=True, capture_output=True, timeout=300)
+
+
+# The npm packages each fixture needs. A fresh clone installs them while the first tests
+# run, not when the first test that needs them starts: bespoken-tools alone takes most of a
+# minute, mostly waiting on the disk and the network.
+NPM_FIXTURES = {
+    "virtual_alexa": (ROOT / "tests" / "virtual_alexa", "virtual-alexa"),
+    "bst": (ROOT / "tests" / "bst", "bespoken-tools"),
+    "ssml_checker": (ROOT / "tests" / "ssml_checker", "ssml-check-core"),
+}
+_early_installs: list[threading.Thread] = []
+
+
+def _install_early(directory: Path, module: str) -> None:
+    try:
+        _install_npm_package(directory, module)
+    except (OSError, subprocess.SubprocessError):
+        pass  # the fixture installs again, and a failure is reported there, in its test
+
+
+def pytest_collection_modifyitems(items):
+    if shutil.which("npm") is None:
+        return
+    wanted = {name for item in items for name in getattr(item, "fixturenames", ()) if name in NPM_FIXTURES}
+    for name in sorted(wanted):
+        directory, module = NPM_FIXTURES[name]
+        if not (directory / "node_modules" / module).is_dir():
+            thread = threading.Thread(target=_install_early, args=(directory, module), daemon=True)
+            thread.start()
+            _early_installs.append(thread)
+
+
+def pytest_sessionfinish():
+    # An install cut off half way would leave a node_modules that looks complete.
+    for thread in _early_installs:
+        thread.join()
 
 
 @pytest.fixture

@@ -24,25 +24,24 @@ from typing import NamedTuple
 
 import pytest
 
-from conftest import npm_package
+from conftest import NPM_FIXTURES, npm_package
 from response_checks import assert_valid_response
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "interaction_models" / "en-US.json"
-VIRTUAL_ALEXA = Path(__file__).parent / "virtual_alexa"
-BST = Path(__file__).parent / "bst"
+BST = NPM_FIXTURES["bst"][0]  # its test suites live beside the package
 SKILL_ID = "amzn1.ask.skill.test"  # the served endpoint checks no skill id; bst's testing.json sends this one
 SLOT = re.compile(r"\{([^}]+)\}")
 
 
 @pytest.fixture(scope="module")
 def virtual_alexa():
-    return npm_package(VIRTUAL_ALEXA, "virtual-alexa")
+    return npm_package(*NPM_FIXTURES["virtual_alexa"])
 
 
 @pytest.fixture(scope="module")
 def bst():
-    return npm_package(BST, "bespoken-tools")
+    return npm_package(*NPM_FIXTURES["bst"])
 
 
 # -- virtual-alexa: a short conversation

@@ -8,25 +8,21 @@ from __future__ import annotations
 
 import json
 import subprocess
-from pathlib import Path
 
 import pytest
 
-from conftest import npm_package
+from conftest import NPM_FIXTURES, npm_package
 from skill.runtime.core.conversation import Conversation
 from skill.runtime.core.session import SessionState
 from skill.runtime.core.triage import Finding
 
-CHECKER = Path(__file__).parent / "ssml_checker"
-
-
 @pytest.fixture(scope="module")
 def ssml_checker():
-    npm_package(CHECKER, "ssml-check-core")
+    checker = npm_package(*NPM_FIXTURES["ssml_checker"])
 
     def check(documents: list[str]) -> list[dict]:
         result = subprocess.run(
-            ["node", "check.js"], cwd=CHECKER, input=json.dumps(documents), capture_output=True, text=True,
+            ["node", "check.js"], cwd=checker, input=json.dumps(documents), capture_output=True, text=True,
             check=True, timeout=120,
         )
         return json.loads(result.stdout)

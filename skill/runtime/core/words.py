@@ -85,13 +85,16 @@ def tokenize(text: str) -> list[Token]:
 
 # "not able to breathe", "unable to stand": said as "can not", as most phrases are.
 _CANNOT = (("not", "able", "to"), ("unable", "to"), ("no", "longer", "able", "to"))
+_CANNOT_FIRSTS = frozenset(phrase[0] for phrase in _CANNOT)
 
 
 def _said_as_cannot(words: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    if _CANNOT_FIRSTS.isdisjoint(w for w, _ in words):
+        return words  # most texts: nothing to rewrite
     out, i = [], 0
     while i < len(words):
         for phrase in _CANNOT:
-            if tuple(w for w, _ in words[i:i + len(phrase)]) == phrase:
+            if words[i][0] == phrase[0] and tuple(w for w, _ in words[i:i + len(phrase)]) == phrase:
                 clause = words[i][1]
                 if not (out and out[-1][0] in ("can", "could")):
                     out.append(("can", clause))
