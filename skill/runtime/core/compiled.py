@@ -3,13 +3,17 @@
 `compile-content` saves the validated content as JSON; start-up then rebuilds it (about
 a millisecond) instead of parsing and checking every YAML file (tens of milliseconds of
 every Lambda cold start). It is used only while its fingerprint, a checksum of the YAML
-and of the code that reads it, matches: a stale file is never trusted.
+and of the code that reads it, matches: a stale file is never trusted. In a checkout the
+tools keep content/compiled.json fresh themselves: a load that had to read the YAML
+writes it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import tempfile
 import zlib
 from collections.abc import Mapping
 from pathlib import Path
@@ -41,18 +45,44 @@ def load_content(directory: Path | str = DEFAULT_CONTENT_DIR, *, for_requests: b
     """Read and validate all content under `directory`; raise ContentError if unusable.
 
     `for_requests` (the Lambda function) may use a compiled copy made without phrases.
+    Where there is no usable compiled copy, the YAML is read and, where the folder can be
+    written, compiled for the next start (as Python keeps its bytecode).
     """
     directory = Path(directory)
+    fingerprint = content_fingerprint(directory)
+    content = _compiled(directory, fingerprint, for_requests)
+    if content is None:
+        from .loader import Loader  # the YAML parser and every check: not needed once compiled
+
+        content = Loader(directory).load()
+        with contextlib.suppress(OSError):  # a read-only folder, as on Lambda: next time, the YAML again
+            _save(directory / COMPILED_NAME, fingerprint, False, content)
+    return content
+
+
+def _compiled(directory: Path, fingerprint: str, for_requests: bool) -> Content | None:
     try:
         compiled = json.loads((directory / COMPILED_NAME).read_bytes(), object_hook=_decode)
-        usable = compiled["fingerprint"] == content_fingerprint(directory) and (for_requests or not compiled["for_requests"])
+        usable = compiled["fingerprint"] == fingerprint and (for_requests or not compiled["for_requests"])
         if usable and isinstance(compiled["content"], Content):
             return compiled["content"]
     except Exception:  # missing, stale or from other code: read the YAML instead
         pass
-    from .loader import Loader  # the YAML parser and every check: not needed once compiled
+    return None
 
-    return Loader(directory).load()
+
+def _save(path: Path, fingerprint: str, for_requests: bool, content: Content) -> None:
+    """Write the compiled copy whole or not at all (a temporary file, then a rename), so a
+    process starting meanwhile never reads half of one."""
+    compiled = {"fingerprint": fingerprint, "for_requests": for_requests, "content": content}
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=".compiled-", delete=False) as out:
+        try:
+            json.dump(_encode(compiled), out, ensure_ascii=False)
+        except BaseException:
+            os.unlink(out.name)
+            raise
+    os.chmod(out.name, 0o644)  # a temporary file is private; Lambda reads the package as another user
+    os.replace(out.name, path)
 
 
 def compile_content(
@@ -66,8 +96,7 @@ def compile_content(
     if for_requests:
         content = _without_phrases(content)
     path = Path(target) if target is not None else directory / COMPILED_NAME
-    compiled = {"fingerprint": content_fingerprint(directory), "for_requests": for_requests, "content": content}
-    path.write_text(json.dumps(_encode(compiled), ensure_ascii=False), encoding="utf-8")
+    _save(path, content_fingerprint(directory), for_requests, content)
     return path
 
 

@@ -14,7 +14,7 @@ from typing import NamedTuple
 from collections.abc import Mapping
 
 from .content import Content
-from .triage import Finding, Flag, Triage, asks_about
+from .triage import Finding, Flag, Rules, Triage, asks_about
 
 
 class Slot(NamedTuple):
@@ -78,14 +78,21 @@ class SafetyNet:
         return min(found, key=self.triage.rank, default=None)
 
 
-_TRIAGES: dict[int, tuple[Content, Triage]] = {}
+_TRIAGES: list[tuple[Mapping, Rules, Triage]] = []  # (red flags, rules, their triage), newest last
+_TRIAGES_KEPT = 8  # tests load many edited copies of the content; a process keeps the last few
 
 
 def triage_for(content: Content) -> Triage:
-    """The triage for this content, built once per process (the dialog, the resolver and
-    the skill share it)."""
-    cached = _TRIAGES.get(id(content))
-    if cached is None or cached[0] is not content:
+    """The triage for this content's red flags and rules, built once per process: the
+    dialog, the resolver and the skill share it, even when each loaded the content."""
+    for flags, rules, triage in _TRIAGES:  # the very objects: the quick check, every request
+        if flags is content.red_flags and rules is content.triage_rules:
+            return triage
+    equal = (t for flags, rules, t in _TRIAGES if flags == content.red_flags and rules == content.triage_rules)
+    triage = next(equal, None)
+    if triage is None:
         flags = [Flag(f.id, f.level, f.passed, f.said, f.signs, f.slowly, f.names, f.explains) for f in content.red_flags.values()]
-        cached = _TRIAGES[id(content)] = (content, Triage(flags, content.triage_rules))
-    return cached[1]
+        triage = Triage(flags, content.triage_rules)
+    _TRIAGES.append((content.red_flags, content.triage_rules, triage))
+    del _TRIAGES[:-_TRIAGES_KEPT]
+    return triage

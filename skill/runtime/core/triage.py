@@ -27,6 +27,7 @@ Third person needs nothing: "my dad can't breathe" says "can't breathe". Pure Py
 from __future__ import annotations
 
 import collections
+import functools
 import itertools
 import re
 from typing import NamedTuple
@@ -283,6 +284,15 @@ def _text(text: str) -> _Text:
     return _Text(kept, [tokens[i].clause for i, _ in kept], every, [t.clause for t in tokens], at)
 
 
+@functools.cache
+def _phrase_words(phrase: str, every_word: bool) -> tuple[str, ...]:
+    """A content phrase as patterns compare it. Kept, because the same word classes recur
+    in many signs; only the content's phrases come here, never what someone said."""
+    if every_word:
+        return tuple(t.word for t in tokenize(phrase))
+    return tuple(t.stem for t in tokenize(phrase) if t.stem not in _IGNORED)
+
+
 def _pattern(flag: str, parts: str | list[str | tuple[str, ...]], every_word: bool = False) -> _Pattern:
     """A phrase ("can't breathe") is one part per word; a sign, one part per word class
     (a tuple of alternatives, which may be several words: "can't feel") or literal word.
@@ -291,9 +301,7 @@ def _pattern(flag: str, parts: str | list[str | tuple[str, ...]], every_word: bo
     is not "get it to stop"). A literal that is only
     grammar ("on", "one", "can't") fixes the order of the pattern: "smile on one side"."""
     def stems(phrase: str) -> tuple[str, ...]:
-        if every_word:
-            return tuple(t.word for t in tokenize(phrase))
-        return tuple(t.stem for t in tokenize(phrase) if t.stem not in _IGNORED)
+        return _phrase_words(phrase, every_word)
 
     literals = [(s,) for s in stems(parts)] if isinstance(parts, str) else [
         stems(part) if isinstance(part, str) else None for part in parts
@@ -405,17 +413,23 @@ class _Phrases:
     through an index of the words they can begin with."""
 
     def __init__(self, patterns: list[_Pattern]):
-        self.by_first: dict[str, list[_Pattern]] = {}
+        # Each pattern with the words each of its parts can begin with: one whose part
+        # begins with no word of the text can't be said there, and is not tried.
+        self.by_first: dict[str, list[tuple[_Pattern, tuple[frozenset[str], ...]]]] = {}
         for pattern in patterns:
+            firsts = tuple(frozenset(alt[0] for alt in part) for part in pattern.parts)
             for alt in pattern.parts[0]:
-                self.by_first.setdefault(alt[0], []).append(pattern)
+                self.by_first.setdefault(alt[0], []).append((pattern, firsts))
 
     def spans(self, words: _Text, negatable: bool) -> list[tuple[int, int]]:
         """Token spans where one is said; a negatable one is not said when negated ("it
         hasn't gone away")."""
         every, found = words.every, []
+        said = {word for _, word in every}
         for position, (_, word) in enumerate(every):
-            for pattern in self.by_first.get(word, ()):
+            for pattern, firsts in self.by_first.get(word, ()):
+                if any(said.isdisjoint(first) for first in firsts):
+                    continue
                 end = self._end(pattern, every, words.every_clauses, position, negatable)
                 if end is not None and not (negatable and negated(every, position, words.every_clauses, after=False)):
                     found.append((every[position][0], every[end - 1][0] + 1))

@@ -127,6 +127,8 @@ def _spelled(word: str) -> list[str]:
 def _expand(word: str) -> list[str]:
     if word in _CONTRACTIONS:
         return _CONTRACTIONS[word].split()
+    if "'" not in word:
+        return [word]  # every suffix below begins with an apostrophe
     for suffix, replacement in _SUFFIXES:
         if word.endswith(suffix) and len(word) > len(suffix):
             return (word[: -len(suffix)] + replacement).split()
@@ -158,21 +160,22 @@ _LEMMAS = {
 def stem(word: str) -> str:
     """A small stemmer, enough to make "cramping", "cramped", "cramps" and "getting"/"got"
     agree. Stems are only compared with each other, never shown."""
-    if word in _LEMMAS:
-        return _LEMMAS[word]
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    for suffix in ("ing", "ed"):
-        if word.endswith(suffix) and len(word) > len(suffix) + 2:
-            word = word[: -len(suffix)]
-            if len(word) > 2 and word[-1] == word[-2] and word[-1] not in "lsz":
-                word = word[:-1]  # "getting" -> "gett" -> "get"
-            break
-    else:
+    lemma = _LEMMAS.get(word)
+    if lemma is not None:
+        return lemma
+    # Branches on the last letter, so most words are checked against one suffix, not all.
+    last = word[-1:]
+    if last == "s":
+        if word.endswith("ies") and len(word) > 4:
+            return word[:-3] + "y"
         if word.endswith(("ches", "shes", "sses", "xes")):
             word = word[:-2]
-        elif word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        elif not word.endswith("ss") and len(word) > 3:
             word = word[:-1]
+    elif (last == "g" and word.endswith("ing") and len(word) > 5) or (last == "d" and word.endswith("ed") and len(word) > 4):
+        word = word[:-3] if last == "g" else word[:-2]
+        if len(word) > 2 and word[-1] == word[-2] and word[-1] not in "lsz":
+            word = word[:-1]  # "getting" -> "gett" -> "get"
     if word.endswith("e") and len(word) > 3:
         word = word[:-1]  # "hike" and "hiking" -> "hik"
     return word

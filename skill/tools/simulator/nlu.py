@@ -164,8 +164,9 @@ class _SlotType:
     @cached_property
     def by_words(self) -> dict[tuple[str, ...], tuple[str, str]]:
         by_words: dict[tuple[str, ...], tuple[str, str]] = {}
+        stems: dict[str, str] = {}  # the values share most of their words
         for normal, found in self._normalised:
-            words = tuple(stem(w) for w in normal.split())
+            words = tuple(stems.get(w) or stems.setdefault(w, stem(w)) for w in normal.split())
             by_words.setdefault(words, found)
             # "a stationary bike" is also heard as "the stationary bike", "my stationary bike".
             while len(words) > 1 and words[0] in _DETERMINER_STEMS:
@@ -342,7 +343,7 @@ class Resolver:
     def prepare(self) -> None:
         """Read and work out everything now, so that processes forked later share it."""
         for slot_type in self.types.values():
-            _ = slot_type.by_any_word, slot_type.phrases
+            _ = slot_type.by_words, slot_type.by_any_word, slot_type.phrases
         _ = self._samples_by_word, self._samples_by_token, self._sample_vectors, self.classifier
 
     def worked_out(self) -> Stored:
@@ -679,6 +680,10 @@ class Resolver:
                 by_slots[in_sample] = chosen, *described[replaced]
             chosen, features, text_total = by_slots[in_sample]
             vector, sample_total = self._sample_vectors[n]
+            # Its words can cover at most the smaller of the two: a sample that could not
+            # beat the best even so is not scored (the first of equals still wins).
+            if 2 * min(sample_total, text_total) / (sample_total + text_total) < best_score - 1e-9:
+                continue
             covered = sum(map(vector.__getitem__, features & vector.keys()))
             score = 2 * covered / (sample_total + text_total)  # the F-measure of the overlap
             if score > best_score:
