@@ -56,38 +56,44 @@ def dialog() -> CheckedDialog:
 
 
 
-def npm_package(directory: Path, module: str) -> Path:
-    """A Node.js tool the tests drive (an independent client), installed from its lock file
-    the first time. Where Node.js or npm is not installed, the test is skipped, saying so."""
+# The independent clients the tests drive, all installed by one `npm ci` from
+# tests/package-lock.json into tests/node_modules (bespoken-tools already holds
+# virtual-alexa): each fixture's name, its package, and the folder its scripts run in.
+NPM_DIR = ROOT / "tests"
+NPM_CLIENTS = {
+    "virtual_alexa": ("virtual-alexa", NPM_DIR / "virtual_alexa"),
+    "bst": ("bespoken-tools", NPM_DIR / "bst"),
+    "ssml_checker": ("ssml-check-core", NPM_DIR / "ssml_checker"),
+}
+
+
+def npm_package(fixture: str) -> Path:
+    """The folder of a Node.js client the tests drive, its packages installed from the lock
+    file the first time. Where Node.js or npm is not installed, the test is skipped, saying so."""
+    module, folder = NPM_CLIENTS[fixture]
     missing = [tool for tool in ("node", "npm") if shutil.which(tool) is None]
     if missing:
         pytest.skip(f"{module} runs on Node.js: {' and '.join(missing)} not found on PATH")
-    _install_npm_package(directory, module)
-    return directory
+    _install_npm_packages()
+    return folder
 
 
-def _install_npm_package(directory: Path, module: str) -> None:
-    # A lock, because the test workers and the early installs below may all find it missing.
-    with open(directory / ".npm-install.lock", "w") as lock:
+def _install_npm_packages() -> None:
+    # A lock, because the test workers and the early install below may all find them missing.
+    with open(NPM_DIR / ".npm-install.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (directory / "node_modules" / module).is_dir():
-            subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=directory, check=True, capture_output=True, timeout=300)
+        if not all((NPM_DIR / "node_modules" / module).is_dir() for module, _ in NPM_CLIENTS.values()):
+            subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=NPM_DIR, check=True, capture_output=True, timeout=600)
 
 
-# The npm packages each fixture needs. A fresh clone installs them while the first tests
-# run, not when the first test that needs them starts: bespoken-tools alone takes most of a
-# minute, mostly waiting on the disk and the network.
-NPM_FIXTURES = {
-    "virtual_alexa": (ROOT / "tests" / "virtual_alexa", "virtual-alexa"),
-    "bst": (ROOT / "tests" / "bst", "bespoken-tools"),
-    "ssml_checker": (ROOT / "tests" / "ssml_checker", "ssml-check-core"),
-}
+# A fresh clone installs the clients while the first tests run, not when the first test
+# that needs them starts: bespoken-tools takes most of a minute, on the disk and the network.
 _early_installs: list[threading.Thread] = []
 
 
-def _install_early(directory: Path, module: str) -> None:
+def _install_early() -> None:
     try:
-        _install_npm_package(directory, module)
+        _install_npm_packages()
     except (OSError, subprocess.SubprocessError):
         pass  # the fixture installs again, and a failure is reported there, in its test
 
@@ -95,13 +101,10 @@ def _install_early(directory: Path, module: str) -> None:
 def pytest_collection_modifyitems(items):
     if shutil.which("npm") is None:
         return
-    wanted = {name for item in items for name in getattr(item, "fixturenames", ()) if name in NPM_FIXTURES}
-    for name in sorted(wanted):
-        directory, module = NPM_FIXTURES[name]
-        if not (directory / "node_modules" / module).is_dir():
-            thread = threading.Thread(target=_install_early, args=(directory, module), daemon=True)
-            thread.start()
-            _early_installs.append(thread)
+    if any(name in NPM_CLIENTS for item in items for name in getattr(item, "fixturenames", ())):
+        thread = threading.Thread(target=_install_early, daemon=True)
+        thread.start()
+        _early_installs.append(thread)
 
 
 def pytest_sessionfinish():

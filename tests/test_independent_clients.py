@@ -8,8 +8,8 @@ their own matcher from our interaction_models/en-US.json, not with skill/simulat
   there: its launch detection and its handling of abbreviation periods).
 - `bst test` runs the main conversations in tests/bst/*.test.yml and must pass them all.
 
-Each test installs its npm packages from the lock file beside it (`npm ci`), and is skipped
-only where Node.js or npm is not installed."""
+The packages install from tests/package-lock.json (one `npm ci`, see conftest.py), and
+the tests are skipped only where Node.js or npm is not installed."""
 
 from __future__ import annotations
 
@@ -24,24 +24,24 @@ from typing import NamedTuple
 
 import pytest
 
-from conftest import NPM_FIXTURES, npm_package
+from conftest import NPM_CLIENTS, NPM_DIR, npm_package
 from response_checks import assert_valid_response
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "interaction_models" / "en-US.json"
-BST = NPM_FIXTURES["bst"][0]  # its test suites live beside the package
+BST = NPM_CLIENTS["bst"][1]  # its test suites and testing.json
 SKILL_ID = "amzn1.ask.skill.test"  # the served endpoint checks no skill id; bst's testing.json sends this one
 SLOT = re.compile(r"\{([^}]+)\}")
 
 
 @pytest.fixture(scope="module")
 def virtual_alexa():
-    return npm_package(*NPM_FIXTURES["virtual_alexa"])
+    return npm_package("virtual_alexa")
 
 
 @pytest.fixture(scope="module")
 def bst():
-    return npm_package(*NPM_FIXTURES["bst"])
+    return npm_package("bst")
 
 
 # -- virtual-alexa: a short conversation
@@ -261,7 +261,7 @@ def test_bst_passes_the_main_conversations(serve, bst, results_sink, tmp_path):
         "AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE": "1",  # bst's aws-sdk v2 end-of-support notice
     }
     result = subprocess.run(
-        ["node", str(bst / "node_modules" / ".bin" / "bst"), "test", "--skillURL", url],
+        ["node", str(NPM_DIR / "node_modules" / ".bin" / "bst"), "test", "--skillURL", url],
         cwd=bst, env=env, capture_output=True, text=True, timeout=300,
     )
     output = result.stdout + result.stderr

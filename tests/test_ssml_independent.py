@@ -11,14 +11,14 @@ import subprocess
 
 import pytest
 
-from conftest import NPM_FIXTURES, npm_package
+from conftest import npm_package
 from skill.runtime.core.conversation import Conversation
 from skill.runtime.core.session import SessionState
 from skill.runtime.core.triage import Finding
 
 @pytest.fixture(scope="module")
 def ssml_checker():
-    checker = npm_package(*NPM_FIXTURES["ssml_checker"])
+    checker = npm_package("ssml_checker")
 
     def check(documents: list[str]) -> list[dict]:
         result = subprocess.run(
