@@ -25,6 +25,7 @@ dialog in a new session, and the spoken answer must hold every `must` item (any 
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import re
@@ -45,8 +46,16 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load_set(path: Path):
-    """A labelled set as written (libyaml where PyYAML has it)."""
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
+    """A labelled set as written (libyaml where PyYAML has it). Read once while the file is
+    unchanged: its kind is told from it, then it is scored, often in a forked worker that
+    shares what the parent read. Callers only read it."""
+    stat = path.stat()
+    return _parsed_set(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed_set(path: str, _mtime_ns: int, _size: int):
+    return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_LOADER)
 
 
 class SetError(ValueError):
