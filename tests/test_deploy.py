@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import urllib.error
@@ -65,26 +66,49 @@ def built(tmp_path_factory) -> Path:
 
 def test_sam_build_packages_only_the_skill_its_content_and_runtime_dependencies(built):
     top = {p.name for p in built.iterdir()}
-    assert {"skill", "content", "ask_sdk_core", "yaml"} <= top
+    assert {"skill", "content", "ask_sdk_core"} <= top
     assert not top & {"tests", "interaction_models", "template.yaml", "README.md", "pytest", "flask", "cryptography", "samcli"}
     assert {p.name for p in (built / "skill").iterdir()} == {"__init__.py", "runtime"}  # no tools, no endpoint
-    # Wheels for the function's platform, not this machine's: PyYAML's C loader for arm64.
-    assert list((built / "yaml").glob("_yaml.cpython-313-aarch64-linux-gnu.so"))
+    # The content goes compiled (checked by the build), without the YAML or a YAML parser.
+    assert [p.name for p in (built / "content").rglob("*") if p.is_file()] == ["compiled.json"]
+    assert not top & {"yaml", "_yaml"} and not list(built.glob("PyYAML*"))
+    # Wheels for the function's platform, not this machine's: compiled code for arm64.
+    assert list(built.rglob("*.cpython-313-aarch64-linux-gnu.so"))
 
 
-def test_the_built_package_answers_a_launch_request_on_its_own(built, tmp_path):
+def launch_in_package(package: Path, cwd: Path) -> subprocess.CompletedProcess:
+    """A LaunchRequest through the package's lambda_handler, in a Python that sees only the
+    package (-S: no site-packages, so only what the package itself holds can be imported)."""
     script = (
         "import json, sys; sys.path.insert(0, sys.argv[1]);"
         "from skill.runtime.lambda_function import lambda_handler;"
         "print(json.dumps(lambda_handler(json.load(open(sys.argv[2])), None)))"
     )
-    # -S: no site-packages, so only what the package itself holds can be imported.
-    result = subprocess.run(
-        [sys.executable, "-S", "-c", script, str(built), str(FIXTURES / "launch.json")],
-        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+    return subprocess.run(
+        [sys.executable, "-S", "-c", script, str(package), str(FIXTURES / "launch.json")],
+        cwd=cwd, capture_output=True, text=True, timeout=60,
     )
+
+
+def test_the_built_package_answers_a_launch_request_on_its_own(built, tmp_path):
+    result = launch_in_package(built, tmp_path)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["response"]["outputSpeech"]["ssml"].startswith("<speak>If you have a cramp now")
+    assert result.stderr == ""
+
+
+def test_content_edited_on_the_deployed_function_is_never_half_read_and_the_log_says_what_to_do(built, tmp_path):
+    """A maintainer who edits content in the Lambda console: the function can't read YAML,
+    so it goes on answering from the content the build checked, and logs what to do."""
+    package = tmp_path / "package"
+    shutil.copytree(built, package)
+    edited = package / "content" / "prompts.yaml"
+    edited.write_text((ROOT / "content" / "prompts.yaml").read_text().replace("If you have a cramp now", "EDITED"))
+    result = launch_in_package(package, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["response"]["outputSpeech"]["ssml"].startswith("<speak>If you have a cramp now")
+    assert "content edited after the build (content/prompts.yaml)" in result.stderr
+    assert "deploy again (sam build && sam deploy)" in result.stderr
 
 
 def test_the_zipped_package_is_small(built):

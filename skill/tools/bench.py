@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -129,13 +128,13 @@ def _percentile(values: list[float], share: float) -> float:
 
 
 def measure(rounds: int = 15, warm_rounds: int = 300) -> dict[str, Figures]:
-    from ..runtime.core.compiled import DEFAULT_CONTENT_DIR, compile_content
+    from ..runtime.core.compiled import COMPILED_NAME, compile_content
 
     with tempfile.TemporaryDirectory() as directory:
-        # As the Lambda build does: the content compiled for requests, beside its YAML.
+        # As the Lambda build does: the content compiled for requests, and no YAML.
         content_dir = Path(directory) / "content"
-        shutil.copytree(DEFAULT_CONTENT_DIR, content_dir, ignore=shutil.ignore_patterns("compiled.json"))
-        compile_content(content_dir, for_requests=True)
+        content_dir.mkdir()
+        compile_content(target=content_dir / COMPILED_NAME, for_requests=True)
         env = _child_env(content_dir)
         bare_dir = Path(directory)
         (bare_dir / "hello_lambda.py").write_text(BARE_SKILL)

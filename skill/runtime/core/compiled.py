@@ -1,17 +1,19 @@
 """Loading the content: from content/*.yaml (through loader.py) or from the compiled JSON.
 
 `compile-content` saves the validated content as JSON; start-up then rebuilds it (about
-a millisecond) instead of parsing and checking every YAML file (tens of milliseconds of
-every Lambda cold start). It is used only while its fingerprint, a checksum of the YAML
-and of the code that reads it, matches: a stale file is never trusted. In a checkout the
-tools keep content/compiled.json fresh themselves: a load that had to read the YAML
-writes it.
+a millisecond) instead of parsing and checking every YAML file. A compiled copy is used
+only if the code that reads content made it. In a checkout it must also match the YAML
+(a checksum of both), and the tools keep content/compiled.json fresh themselves: a load
+that had to read the YAML writes it. The Lambda package holds the compiled copy alone,
+made and checked by the build, and no PyYAML: it never reads YAML.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
+import logging
 import os
 import tempfile
 import zlib
@@ -30,6 +32,7 @@ DEFAULT_CONTENT_DIR = Path(
 )
 
 COMPILED_NAME = "compiled.json"
+log = logging.getLogger(__name__)
 # The Lambda build compiles "for requests only": without the phrases people say (slot
 # values, samples), which only the interaction model needs. Tools never load that kind.
 _PHRASE_FIELDS = {
@@ -45,28 +48,49 @@ def load_content(directory: Path | str = DEFAULT_CONTENT_DIR, *, for_requests: b
     """Read and validate all content under `directory`; raise ContentError if unusable.
 
     `for_requests` (the Lambda function) may use a compiled copy made without phrases.
-    Where there is no usable compiled copy, the YAML is read and, where the folder can be
-    written, compiled for the next start (as Python keeps its bytecode).
+    In a checkout, the compiled copy is used while it matches the YAML, and the YAML is
+    read (and compiled for the next start) when it doesn't. The Lambda package holds the
+    compiled copy and no YAML: it starts from that, never parsing YAML (see _stale_in_package).
     """
     directory = Path(directory)
-    fingerprint = content_fingerprint(directory)
-    content = _compiled(directory, fingerprint, for_requests)
-    if content is None:
-        from .loader import Loader  # the YAML parser and every check: not needed once compiled
+    sources = sorted(directory.rglob("*.yaml"))
+    compiled = _compiled(directory, for_requests)
+    if compiled is not None:
+        if not sources:
+            return compiled["content"]  # a built package: the YAML was checked by the build
+        fingerprint = content_fingerprint(directory)
+        if compiled["fingerprint"] == fingerprint:
+            return compiled["content"]
+        if importlib.util.find_spec("yaml") is None:
+            return _stale_in_package(directory, sources, compiled["content"])
+    from .loader import Loader  # the YAML parser and every check: not needed once compiled
 
-        content = Loader(directory).load()
-        with contextlib.suppress(OSError):  # a read-only folder, as on Lambda: next time, the YAML again
-            _save(directory / COMPILED_NAME, fingerprint, False, content)
+    content = Loader(directory).load()
+    with contextlib.suppress(OSError):  # a read-only folder, as on Lambda: next time, the YAML again
+        _save(directory / COMPILED_NAME, content_fingerprint(directory), False, content)
     return content
 
 
-def _compiled(directory: Path, fingerprint: str, for_requests: bool) -> Content | None:
+def _stale_in_package(directory: Path, sources: list[Path], built: Content) -> Content:
+    """YAML edited on a deployed function (there is no PyYAML there to read it): the
+    function goes on answering from the content it was built with, checked at build time,
+    and says in its log, at every cold start, what to do."""
+    names = ", ".join(str(path.relative_to(directory.parent)) for path in sources)
+    log.error(
+        "content edited after the build (%s): answering from the content it was built with; "
+        "edit content/ in the project and deploy again (sam build && sam deploy)", names,
+    )
+    return built
+
+
+def _compiled(directory: Path, for_requests: bool) -> dict | None:
+    """The compiled copy, if there is one made by this code and fit for this use."""
     try:
         compiled = json.loads((directory / COMPILED_NAME).read_bytes(), object_hook=_decode)
-        usable = compiled["fingerprint"] == fingerprint and (for_requests or not compiled["for_requests"])
+        usable = compiled["code"] == code_fingerprint() and (for_requests or not compiled["for_requests"])
         if usable and isinstance(compiled["content"], Content):
-            return compiled["content"]
-    except Exception:  # missing, stale or from other code: read the YAML instead
+            return compiled
+    except Exception:  # missing, damaged or from other code: read the YAML instead
         pass
     return None
 
@@ -74,7 +98,7 @@ def _compiled(directory: Path, fingerprint: str, for_requests: bool) -> Content 
 def _save(path: Path, fingerprint: str, for_requests: bool, content: Content) -> None:
     """Write the compiled copy whole or not at all (a temporary file, then a rename), so a
     process starting meanwhile never reads half of one."""
-    compiled = {"fingerprint": fingerprint, "for_requests": for_requests, "content": content}
+    compiled = {"code": code_fingerprint(), "fingerprint": fingerprint, "for_requests": for_requests, "content": content}
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=".compiled-", delete=False) as out:
         try:
             json.dump(_encode(compiled), out, ensure_ascii=False)
@@ -135,12 +159,24 @@ def _decode(obj: dict):
     return obj
 
 
+_CODE = [Path(__file__).with_name(name) for name in ("content.py", "compiled.py", "loader.py", "triage.py")]
+
+
+def code_fingerprint() -> str:
+    """A checksum of the code that reads and rebuilds the content: a compiled copy made by
+    other code is never used."""
+    return _checksum(_CODE)
+
+
 def content_fingerprint(directory: Path) -> str:
     """A checksum of the YAML and of the code that reads it. (zlib's crc32: cheap at start-up,
     and enough to tell an edited file from the compiled one; nothing here is a secret.)"""
+    return _checksum([*_CODE, *sorted(directory.rglob("*.yaml"))])
+
+
+def _checksum(paths: list[Path]) -> str:
     checksum = 0
-    code = [Path(__file__).with_name(name) for name in ("content.py", "compiled.py", "loader.py", "triage.py")]
-    for path in [*code, *sorted(directory.rglob("*.yaml"))]:
+    for path in paths:
         checksum = zlib.crc32(path.name.encode() + b"\0" + path.read_bytes(), checksum)
     return f"{checksum:08x}"
 
