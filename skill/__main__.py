@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     bench = commands.add_parser("bench", help="benchmark against a bare ask-sdk-core skill")
-    bench.add_argument("--rounds", type=int, default=15, help="cold starts per skill (default 15)")
+    bench.add_argument("--pairs", type=int, default=30, help="cold-start pairs per condition (default 30)")
     bench.add_argument("--warm-rounds", type=int, default=300, help="warm requests per type (default 300)")
 
     load = commands.add_parser("load", help="put a served endpoint under load from this process")
@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "bench":
             from .tools.bench import main as bench
 
-            return bench(args.rounds, args.warm_rounds)
+            return bench(args.pairs, args.warm_rounds)
         if args.command == "load":
             from .tools.load import main as load
 
