@@ -67,6 +67,8 @@ class SafetyNet:
         )
 
     def _most_urgent(self, slots: list[Slot]) -> Finding | None:
+        if not any(slot.words or slot.id for slot in slots):
+            return None  # nothing said: the triage (built on first use) is not needed yet
         found = [
             Finding(slot.id, self.content.red_flags[slot.id].level, False, 0, 0)
             for slot in slots
