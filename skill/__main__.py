@@ -433,19 +433,13 @@ def _build_package(args: argparse.Namespace) -> int:
 
 
 def _package_size(args: argparse.Namespace) -> int:
-    import io
-    import zipfile
+    from .tools.bench import zipped_mb
 
     build = Path(args.build_dir)
     if not (build / "skill" / "runtime" / "lambda_function.py").is_file():
         print(f"python -m skill package-size: no built package in {build}; run `sam build` first", file=sys.stderr)
         return 2
-    archive = io.BytesIO()
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
-        for path in sorted(build.rglob("*")):
-            if path.is_file():
-                bundle.write(path, path.relative_to(build))
-    print(f"{build}: {archive.tell() / 1_000_000:.2f} MB zipped")
+    print(f"{build}: {zipped_mb(build):.2f} MB zipped")
     return 0
 
 

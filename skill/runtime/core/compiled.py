@@ -55,10 +55,10 @@ def load_content(directory: Path | str = DEFAULT_CONTENT_DIR, *, for_requests: b
     directory = Path(directory)
     sources = sorted(directory.rglob("*.yaml"))
     compiled = _compiled(directory, for_requests)
+    if compiled is not None and not sources:
+        return compiled["content"]  # a built package: the YAML was checked by the build
+    fingerprint = _checksum([*_CODE, *sources])
     if compiled is not None:
-        if not sources:
-            return compiled["content"]  # a built package: the YAML was checked by the build
-        fingerprint = content_fingerprint(directory)
         if compiled["fingerprint"] == fingerprint:
             return compiled["content"]
         if importlib.util.find_spec("yaml") is None:
@@ -67,7 +67,7 @@ def load_content(directory: Path | str = DEFAULT_CONTENT_DIR, *, for_requests: b
 
     content = Loader(directory).load()
     with contextlib.suppress(OSError):  # a read-only folder, as on Lambda: next time, the YAML again
-        _save(directory / COMPILED_NAME, content_fingerprint(directory), False, content)
+        _save(directory / COMPILED_NAME, fingerprint, False, content)
     return content
 
 

@@ -680,10 +680,6 @@ class Resolver:
                 by_slots[in_sample] = chosen, *described[replaced]
             chosen, features, text_total = by_slots[in_sample]
             vector, sample_total = self._sample_vectors[n]
-            # Its words can cover at most the smaller of the two: a sample that could not
-            # beat the best even so is not scored (the first of equals still wins).
-            if 2 * min(sample_total, text_total) / (sample_total + text_total) < best_score - 1e-9:
-                continue
             covered = sum(map(vector.__getitem__, features & vector.keys()))
             score = 2 * covered / (sample_total + text_total)  # the F-measure of the overlap
             if score > best_score:
