@@ -294,12 +294,19 @@ def test_content_compiled_for_requests_keeps_what_the_triage_reads_and_tools_nev
     compile_content(content_dir, for_requests=True)
     lean = load_content(content_dir, for_requests=True)
     # Lambda reads the words people say with the red flags' phrases and signs: they stay.
-    assert lean.red_flags == full.red_flags and lean.triage_rules == full.triage_rules
+    assert {k: f._replace(sources=()) for k, f in lean.red_flags.items()} == {
+        k: f._replace(sources=()) for k, f in full.red_flags.items()
+    }
+    assert lean.triage_rules == full.triage_rules
     assert [f.flag for f in triage_for(lean).findings("my chest is crushing")] == ["chest_pain"]
-    # What only the interaction model needs does not.
+    # What only the interaction model needs does not, nor the sources the build checked.
     assert lean.topics["now_calf"].asked == {} and lean.routines["calf"].said == ()
     assert set(lean.slot_types["Symptom"]) == set(full.slot_types["Symptom"])
+    assert lean.sources == {} and full.sources
+    assert all(not entry.sources for group in ("topics", "routines", "red_flags", "locales")
+               for entry in getattr(lean, group).values())
     for topic_id, topic in full.topics.items():
-        assert lean.topics[topic_id] == topic._replace(asked=lean.topics[topic_id].asked)
-    assert lean.prompts == full.prompts and lean.locales == full.locales
+        assert lean.topics[topic_id] == topic._replace(asked=lean.topics[topic_id].asked, sources=())
+    assert lean.prompts == full.prompts
+    assert {k: facts._replace(sources=()) for k, facts in full.locales.items()} == lean.locales
     assert load_content(content_dir) == full  # a tool reads the YAML: it needs the phrases

@@ -11,13 +11,12 @@ import logging
 import re
 import time
 
+from .sdk import Skill  # first: it keeps the SDK's service clients from loading
+
 from ask_sdk_core.exceptions import SerializationException
-from ask_sdk_core.skill import CustomSkill
-from ask_sdk_core.skill_builder import SkillBuilder
 from ask_sdk_model import RequestEnvelope
 
 from .core.content import Content
-
 from .core.compiled import load_content
 from .core.conversation import Conversation
 from .core.session import SessionState
@@ -67,14 +66,12 @@ class InvalidRequestError(ValueError):
     """
 
 
-def build_skill(content: Content | None = None, skill_id: str | None = None) -> CustomSkill:
+def build_skill(content: Content | None = None, skill_id: str | None = None) -> Skill:
     """The skill. With `skill_id`, handle_event refuses requests from any other skill id."""
     conversation = Conversation(content if content is not None else load_content())
-    builder = SkillBuilder()
-    builder.skill_id = skill_id  # checked by handle_event first, whatever shape the envelope has
     # Order matters: the first handler whose can_handle is true answers. Red flags first,
     # whatever the intent and whatever the session was doing.
-    for handler in (
+    request_handlers = (
         RedFlagHandler(conversation),
         LaunchHandler(conversation),
         QuestionHandler(conversation),
@@ -89,13 +86,12 @@ def build_skill(content: Content | None = None, skill_id: str | None = None) -> 
         NoHandler(conversation),
         FallbackHandler(conversation),  # every other intent
         QuietRequestHandler(),  # every other request type
-    ):
-        builder.add_request_handler(handler)
-    builder.add_exception_handler(CatchAllExceptionHandler(conversation))
-    return builder.create()
+    )
+    # skill_id is checked by handle_event first, whatever shape the envelope has.
+    return Skill(request_handlers, [CatchAllExceptionHandler(conversation)], skill_id=skill_id)
 
 
-def handle_event(skill: CustomSkill, event: object, context: object = None) -> dict:
+def handle_event(skill: Skill, event: object, context: object = None) -> dict:
     """Run one request envelope (as parsed JSON) through the skill; return the response JSON.
 
     Each request is logged as one JSON line: its type, intent and locale, how long it

@@ -34,13 +34,15 @@ DEFAULT_CONTENT_DIR = Path(
 COMPILED_NAME = "compiled.json"
 log = logging.getLogger(__name__)
 # The Lambda build compiles "for requests only": without the phrases people say (slot
-# values, samples), which only the interaction model needs. Tools never load that kind.
-_PHRASE_FIELDS = {
+# values, samples), which only the interaction model needs, and without the sources each
+# entry names, which the build checks and nothing says aloud. Tools never load that kind.
+_BUILD_ONLY_FIELDS = {
     "asked": lambda asked: MappingProxyType({}),
     "samples": lambda samples: (),
     "slot_types": lambda types: MappingProxyType(
         {name: MappingProxyType(dict.fromkeys(values, ())) for name, values in types.items()}
     ),
+    "sources": lambda sources: MappingProxyType({}) if isinstance(sources, Mapping) else (),
 }
 
 
@@ -101,7 +103,7 @@ def _save(path: Path, fingerprint: str, for_requests: bool, content: Content) ->
     compiled = {"code": code_fingerprint(), "fingerprint": fingerprint, "for_requests": for_requests, "content": content}
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=".compiled-", delete=False) as out:
         try:
-            json.dump(_encode(compiled), out, ensure_ascii=False)
+            json.dump(_encode(compiled), out, ensure_ascii=False, separators=(",", ":"))
         except BaseException:
             os.unlink(out.name)
             raise
@@ -118,21 +120,21 @@ def compile_content(
     directory = Path(directory)
     content = Loader(directory).load()
     if for_requests:
-        content = _without_phrases(content)
+        content = _for_requests(content)
     path = Path(target) if target is not None else directory / COMPILED_NAME
     _save(path, content_fingerprint(directory), for_requests, content)
     return path
 
 
-def _without_phrases(value):
+def _for_requests(value):
     if isinstance(value, Routine):  # its phrases only name it in the model
-        return value._replace(said=())
+        value = value._replace(said=())
     if isinstance(value, tuple) and hasattr(value, "_fields"):
         return type(value)(
-            *(_PHRASE_FIELDS[f](v) if f in _PHRASE_FIELDS else _without_phrases(v) for f, v in zip(value._fields, value))
+            *(_BUILD_ONLY_FIELDS[f](v) if f in _BUILD_ONLY_FIELDS else _for_requests(v) for f, v in zip(value._fields, value))
         )
     if isinstance(value, Mapping):
-        return MappingProxyType({k: _without_phrases(v) for k, v in value.items()})
+        return MappingProxyType({k: _for_requests(v) for k, v in value.items()})
     return value
 
 
