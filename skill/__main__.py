@@ -91,6 +91,9 @@ def main(argv: list[str] | None = None) -> int:
     bench = commands.add_parser("bench", help="benchmark against a bare ask-sdk-core skill")
     bench.add_argument("--pairs", type=int, default=30, help="cold-start pairs per condition (default 30)")
     bench.add_argument("--warm-rounds", type=int, default=300, help="warm requests per type (default 300)")
+    bench.add_argument("--lambda-memory", type=_memory_sizes, default=[], metavar="MB,MB,...",
+                       help="also cold starts at Lambda's CPU share for these memory sizes (needs root: a cgroup)")
+    bench.add_argument("--lambda-runs", type=int, default=5, help="cold starts per memory size (default 5)")
 
     load = commands.add_parser("load", help="put a served endpoint under load from this process")
     load.add_argument("url", help="e.g. http://127.0.0.1:5000/ (serve --no-verify)")
@@ -134,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "bench":
             from .tools.bench import main as bench
 
-            return bench(args.pairs, args.warm_rounds)
+            return bench(args.pairs, args.warm_rounds, args.lambda_memory, args.lambda_runs)
         if args.command == "load":
             from .tools.load import main as load
 
@@ -149,6 +152,17 @@ def main(argv: list[str] | None = None) -> int:
     except ContentError as error:
         print(error, file=sys.stderr)
         return 2
+
+
+def _memory_sizes(text: str) -> list[int]:
+    """"256,1024" -> [256, 1024]: Lambda's memory sizes, 128 MB to 10,240 MB."""
+    try:
+        sizes = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a list of megabytes: {text!r} (say 256,512,1769)") from None
+    if not sizes or any(not 128 <= size <= 10240 for size in sizes):
+        raise argparse.ArgumentTypeError(f"Lambda's memory is 128 to 10240 MB: {text!r}")
+    return sizes
 
 
 def _dialog(args: argparse.Namespace) -> int:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from skill.runtime.core.compiled import load_content
+from skill.tools.cpu_share import ONE_VCPU_MB
 from skill.tools.simulator.nlu import Resolver, normalize
 from skill.tools.skill_package import PackageError, build_manifest, write_package
 
@@ -33,25 +34,57 @@ def test_the_template_passes_cfn_lint():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_the_template_asks_for_what_the_issue_says():
+def _template() -> dict:
     import yaml
 
     class Loader(yaml.SafeLoader):
         pass
 
     Loader.add_multi_constructor("!", lambda loader, suffix, node: None)  # !Ref, !Sub, !GetAtt
-    template = yaml.load((ROOT / "template.yaml").read_text(), Loader=Loader)
+    return yaml.load((ROOT / "template.yaml").read_text(), Loader=Loader)
+
+
+def test_the_template_asks_for_what_the_issue_says():
+    template = _template()
     function = template["Resources"]["CrampCoachFunction"]
     props = function["Properties"]
     assert (props["Runtime"], props["Architectures"], props["Handler"]) == (
         "python3.13", ["arm64"], "skill.runtime.lambda_function.lambda_handler"
     )
-    assert props["Timeout"] < 8 and props["MemorySize"] <= 512
+    assert props["Timeout"] < 8
+    assert props["MemorySize"] == ONE_VCPU_MB  # one whole vCPU: see the next test
     assert function["Metadata"]["BuildMethod"] == "makefile"
     assert props["Events"]["Alexa"]["Type"] == "AlexaSkill"
     assert "SkillId" in template["Parameters"]
     assert template["Resources"]["CrampCoachLogGroup"]["Type"] == "AWS::Logs::LogGroup"
     assert "Policies" not in props  # the basic execution role only: the skill calls no AWS service
+
+
+def test_the_template_says_what_each_setting_costs_and_why():
+    """Memory, timeout, architecture, SnapStart and provisioned concurrency: each with a
+    comment that gives a price (issue 16), and where the figures come from."""
+    lines = (ROOT / "template.yaml").read_text().splitlines()
+
+    def comment_above(setting: str) -> str:
+        at = next(n for n, line in enumerate(lines) if line.strip().startswith(setting))
+        above = []
+        for line in reversed(lines[:at]):
+            if not line.strip().startswith("#"):
+                break
+            above.append(line.strip().lstrip("# "))
+        return " ".join(reversed(above))
+
+    assert "1,000 requests a night" in comment_above("Runtime:")
+    assert "python -m skill bench --lambda-memory" in comment_above("Runtime:")
+    for key in ("Architectures:", "MemorySize:", "Timeout:"):
+        assert "$" in comment_above(key), key
+    # Neither is switched on, and the comment says what each would cost and why not.
+    props = _template()["Resources"]["CrampCoachFunction"]["Properties"]
+    assert "SnapStart" not in props and "ProvisionedConcurrencyConfig" not in props
+    why_not = comment_above("Description: Cramp Coach Alexa skill")
+    snapstart, provisioned = why_not.index("No SnapStart:"), why_not.index("No provisioned concurrency:")
+    for paragraph in (why_not[snapstart:provisioned], why_not[provisioned:]):
+        assert "$" in paragraph and "a month" in paragraph, paragraph
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,10 @@ What it measures is what Lambda runs:
   each pair giving a ratio, so that drift in the machine's speed hits both;
 - warm latency per request type through lambda_handler, with INFO request logging on as
   on Lambda, p50 and p99;
-- peak memory after the cold start, and both packages zipped.
+- peak memory after the cold start, and both packages zipped;
+- with --lambda-memory, cold starts again at the share of a CPU Lambda gives each memory
+  size (a cgroup's CPU quota, skill/tools/cpu_share.py), with what requests cost there:
+  the figures template.yaml's MemorySize was chosen by.
 
 Each cold-start verdict reads the spread of the pair ratios: met when three pairs in four
 are within the target, missed when three in four are over it, and otherwise "too close
@@ -36,6 +39,8 @@ import tomllib
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from .cpu_share import CpuShare, CpuShareUnavailable, share_of_cpu, usd
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "requests"
@@ -146,12 +151,13 @@ def _env() -> dict:
     return env
 
 
-def cold_once(name: str, package: Path) -> tuple[float, float]:
-    """(milliseconds, peak MB) for one cold start in a fresh interpreter."""
+def cold_once(name: str, package: Path, event: Path = FIXTURES / "launch.json", share: CpuShare | None = None) -> tuple[float, float]:
+    """(milliseconds, peak MB) for one cold start in a fresh interpreter answering `event`,
+    on a whole core or, with `share`, on Lambda's share of one."""
     start = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-S", "-c", COLD.format(module=MODULES[name]), str(package), str(FIXTURES / "launch.json")],
-        capture_output=True, text=True, env=_env(), check=True,
+        [sys.executable, "-S", "-c", COLD.format(module=MODULES[name]), str(package), str(event)],
+        capture_output=True, text=True, env=_env(), check=True, preexec_fn=share.enter if share else None,
     )
     return (time.perf_counter() - start) * 1000, int(result.stdout.strip()) / 1024
 
@@ -209,6 +215,29 @@ def warm(packages: dict[str, Path], rounds: int) -> dict[str, dict[str, tuple[fl
     return figures
 
 
+def at_lambda_memory(packages: dict[str, Path], sizes: list[int], runs: int, warm_us: float, directory: Path) -> list[str]:
+    """Rows for the table of cold starts at Lambda's CPU share for each memory size (no
+    bytecode, as shipped), with what requests cost there. `warm_us`: a warm question's
+    time on a whole core, which at a share of one takes proportionally longer."""
+    emergency = directory / "emergency.json"
+    emergency.write_text(json.dumps(request_events()["emergency"]))
+    rows = ["| memory | share of a CPU | bare: cold launch | Cramp Coach: cold launch | Cramp Coach: cold one-shot emergency "
+            "| a warm question | $ per 1,000 warm requests | $ per cold start |", "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for memory in sizes:
+        share = share_of_cpu(memory)
+        times: dict[str, list[float]] = {"bare": [], "ours": [], "emergency": []}
+        with CpuShare(share) as limited:
+            for _ in range(runs):
+                times["bare"].append(cold_once("bare", packages["bare"], share=limited)[0])
+                times["ours"].append(cold_once("cramp coach", packages["cramp coach"], share=limited)[0])
+                times["emergency"].append(cold_once("cramp coach", packages["cramp coach"], emergency, share=limited)[0])
+        bare, ours, urgent = (statistics.median(times[k]) for k in ("bare", "ours", "emergency"))
+        warm_ms = warm_us / 1000 / share
+        rows.append(f"| {memory} MB | {share:.2f} | {bare:,.0f} ms | {ours:,.0f} ms | {urgent:,.0f} ms | {warm_ms:.1f} ms "
+                    f"| ${usd(memory, warm_ms, 1000):.5f} | ${usd(memory, urgent):.6f} |")
+    return rows
+
+
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
@@ -230,7 +259,7 @@ def machine() -> str:
             f"{os.cpu_count()} CPUs, load average {load}")
 
 
-def main(pairs: int, warm_rounds: int) -> int:
+def main(pairs: int, warm_rounds: int, lambda_memory: list[int] = (), lambda_runs: int = 5) -> int:
     with tempfile.TemporaryDirectory() as folder:
         directory = Path(folder)
         try:
@@ -267,4 +296,12 @@ def main(pairs: int, warm_rounds: int) -> int:
         rows.append(f"| package, zipped | {bare_mb:.2f} MB | {ours_mb:.2f} MB | {ours_mb / bare_mb:.3f}x | "
                     f"<= {TARGETS['zip']}x {'met' if met else 'MISSED'} |")
         print("\n".join(rows))
+        if lambda_memory:
+            print(f"\nAt Lambda's share of a CPU for each memory size (median of {lambda_runs}; no bytecode, as shipped; "
+                  "prices us-east-1 arm64, before the free tier):\n")
+            try:
+                question_us = figures["cramp coach"]["question"][0]
+                print("\n".join(at_lambda_memory(packages, list(lambda_memory), lambda_runs, question_us, directory)))
+            except CpuShareUnavailable as error:
+                print(f"not measured: {error}")
     return 0 if all(v == "met" for v in verdicts) else 1
