@@ -37,7 +37,8 @@ def main(argv: list[str] | None = None) -> int:
         description="Type what you would say to Alexa: 'open cramp coach', "
         "'ask cramp coach why do I get cramps at night', or a bare question. "
         "'.quit' (or Ctrl-D) leaves; '.record FILE [--append-quit]' writes a replay file; "
-        "'.screen on|off' switches the device's screen. When stdin is not a terminal, one utterance per line.",
+        "'.screen on|off' switches the device's screen; '.name-free TEXT' says TEXT without the skill's name. "
+        "When stdin is not a terminal, one utterance per line.",
     )
     dialog.add_argument("--locale", help="interaction model and skill locale (default en-US)")
     dialog.add_argument("--replay", metavar="FILE", help="say the inputs of an ASK CLI replay file (JSON or YAML) first")
@@ -60,6 +61,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="be a device with a screen: requests declare APL and a viewport, and what the screen shows is "
         "printed under the answer ('.screen on|off' switches it in the dialog)",
+    )
+    dialog.add_argument(
+        "--name-free",
+        action="store_true",
+        help="what is said with no session open goes as Alexa tries a request said without the skill's name "
+        "('Alexa, my calf is cramping'): the skill's canFulfillIntent answer first, then the request if it "
+        "said YES or MAYBE ('.name-free TEXT' does this for one line)",
     )
 
     routine = commands.add_parser("routine", help="play a guided routine from start to end")
@@ -195,6 +203,7 @@ def _dialog(args: argparse.Namespace) -> int:
     except LookupError as error:
         return fail(str(error))
     dialog.screen = args.screen
+    dialog.name_free = args.name_free
     interactive = sys.stdin.isatty()
     if interactive and not args.json and not replay:
         print(
@@ -394,11 +403,13 @@ def _resolution_figures(res) -> str:
 
 def _check_models(args: argparse.Namespace) -> int:
     from .runtime.app import BUILT_IN_INTENTS
+    from .runtime.core.compiled import load_content
     from .tools.interaction_model import MODELS_DIR
     from .tools.model_check import check_files
 
     paths = [Path(p) for p in args.paths] or sorted(MODELS_DIR.glob("*.json"))
-    findings = check_files(paths, BUILT_IN_INTENTS)
+    content = load_content()
+    findings = check_files(paths, BUILT_IN_INTENTS, frozenset({*content.question_intents, *content.action_intents}))
     for finding in findings:
         print(finding)
     errors = sum(f.error for f in findings)

@@ -19,10 +19,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_each_request_type_is_answered_as_its_kind_and_the_emergency_is_a_symptom_intent():
     events = request_events()
-    assert set(events) == {"launch", "question", "routine step", "emergency"}
+    assert set(events) == {"launch", "question", "routine step", "emergency", "name-free check"}
     emergency = events["emergency"]["request"]
     assert emergency["intent"]["name"] == "SymptomIntent"
     assert emergency["intent"]["slots"]["symptom"]["resolutions"]["resolutionsPerAuthority"][0]["status"]["code"] == "ER_SUCCESS_NO_MATCH"
+    assert invoke(events.pop("name-free check"))["response"] == {"canFulfillIntent": {
+        "canFulfill": "YES", "slots": {"body_part": {"canUnderstand": "YES", "canFulfill": "YES"}}}}
     said = {kind: ssml_to_plain(invoke(event)["response"]["outputSpeech"]["ssml"]) for kind, event in events.items()}
     assert said["emergency"].startswith("Call 9 1 1 now.")
     assert said["launch"].startswith("If you have a cramp now")

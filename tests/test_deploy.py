@@ -102,9 +102,10 @@ def test_sam_build_packages_only_the_skill_its_content_and_runtime_dependencies(
     assert {"skill", "content", "ask_sdk_core"} <= top
     assert not top & {"tests", "interaction_models", "template.yaml", "README.md", "pytest", "flask", "cryptography", "samcli"}
     assert {p.name for p in (built / "skill").iterdir()} == {"__init__.py", "runtime"}  # no tools, no endpoint
-    # The content goes compiled (checked by the build), without the YAML or a YAML parser.
+    # The content goes compiled (checked by the build), without the YAML, a YAML parser or the checks.
     assert [p.name for p in (built / "content").rglob("*") if p.is_file()] == ["compiled.json"]
     assert not top & {"yaml", "_yaml"} and not list(built.glob("PyYAML*"))
+    assert not (built / "skill" / "runtime" / "core" / "loader.py").exists()
     # Wheels for the function's platform, not this machine's: compiled code for arm64.
     assert list(built.rglob("*.cpython-313-aarch64-linux-gnu.so"))
 
@@ -183,8 +184,9 @@ def test_the_manifest_takes_the_endpoint_and_urls_from_configuration(manifest):
         build_manifest(load_content(), ARN, "http://example.org/privacy", CONFIG["terms_url"])
 
 
-def test_the_manifest_declares_the_apl_interface(manifest):
-    assert [i["type"] for i in manifest["apis"]["custom"]["interfaces"]] == ["ALEXA_PRESENTATION_APL"]
+def test_the_manifest_declares_the_apl_and_name_free_interfaces_and_no_other(manifest):
+    interfaces = [i["type"] for i in manifest["apis"]["custom"]["interfaces"]]
+    assert interfaces == ["ALEXA_PRESENTATION_APL", "CAN_FULFILL_INTENT_REQUEST"]
 
 
 def test_every_example_phrase_is_something_the_model_understands(manifest):
@@ -192,19 +194,26 @@ def test_every_example_phrase_is_something_the_model_understands(manifest):
     resolver = Resolver(model)
     for listing in manifest["publishingInformation"]["locales"].values():
         assert len(listing["examplePhrases"]) <= 3
+        assert listing["examplePhrases"][0] == "Alexa, open cramp coach"  # the name first
+        name_free = 0
         for phrase in listing["examplePhrases"]:
             text = normalize(phrase.removeprefix("Alexa, "))
             if text in ("open cramp coach", "launch cramp coach"):
                 continue
-            assert text.startswith("ask cramp coach "), phrase
+            if not text.startswith("ask cramp coach "):
+                name_free += 1  # said without the name: Alexa asks the skill first
             resolution = resolver.resolve(text.removeprefix("ask cramp coach "))
             assert resolution.method == "sample", (phrase, resolution)
+        assert name_free == 1
+        assert "Alexa, my calf is cramping" in listing["description"]
 
 
 def test_build_package_writes_the_manifest_and_copies_the_models(tmp_path):
     content = load_content()
     written = write_package(content, build_manifest(content, **CONFIG), tmp_path)
-    assert json.loads((tmp_path / "skill.json").read_text())["manifest"]["apis"]["custom"]["endpoint"]["uri"] == ARN
+    custom = json.loads((tmp_path / "skill.json").read_text())["manifest"]["apis"]["custom"]
+    assert custom["endpoint"]["uri"] == ARN
+    assert {"type": "CAN_FULFILL_INTENT_REQUEST"} in custom["interfaces"]
     for locale in content.locales:
         copied = tmp_path / "interactionModels" / "custom" / f"{locale}.json"
         assert copied in written and copied.read_text() == (ROOT / "interaction_models" / f"{locale}.json").read_text()

@@ -370,3 +370,41 @@ def test_dot_screen_switches_the_screen_in_the_dialog(content):
     assert "        [screen on: the device declares Alexa.Presentation.APL, 1280x800]" in text
     assert "        [screen off: a device without a screen, as an Echo Dot]" in text
     assert text.count("Screen: Calf stretch - Part 1 of") == 1  # only the turn made with the screen on
+
+
+# -- name-free: what Alexa does with a request said without the skill's name
+
+
+def test_dot_name_free_shows_the_skills_answer_and_sends_the_request_only_on_yes_or_maybe():
+    from skill.tools.simulator.dialog import Dialog, run
+
+    out = io.StringIO()
+    lines = [".name-free my calf is cramping", "stop", ".name-free what's the weather", ".name-free i have crushing chest pain",
+             "open cramp coach", ".name-free my calf is cramping"]
+    run(Dialog.for_locale(), lines, out, echo=True)
+    text = out.getvalue().splitlines()
+    assert text[:3] == [
+        "User  > my calf is cramping",
+        "        [name-free: YES (understand/fulfil body_part: YES/YES)]",
+        text[2],
+    ] and text[2].startswith("Alexa > Straighten the cramping leg.")
+    at = text.index("User  > what's the weather")
+    assert text[at + 1] == "        [name-free: NO; Alexa would not send this to the skill]"
+    assert text[at + 2] == "User  > i have crushing chest pain"  # nothing was sent, nothing said
+    assert text[at + 3] == "        [name-free: YES (understand/fulfil symptom: YES/YES)]"
+    assert text[at + 4].startswith("Alexa > Call 9 1 1 now.")
+    # Inside a session Alexa sends everything to the skill: there is no name-free turn.
+    assert text[-1] == "        [usage: .name-free TEXT, with no session open (say exit first)]"
+
+
+def test_name_free_flag_sends_a_check_first_with_no_session_open_and_prints_it_in_json():
+    result = run_cli("dialog", "--name-free", "--json", stdin="my foot is cramping\nnext\nstop\nwhat time is it\n")
+    assert result.returncode == 0, result.stderr
+    first, second, _, fourth = (json.loads(line) for line in result.stdout.splitlines())
+    assert first["canFulfillIntent"] == {"canFulfill": "YES", "slots": {"body_part": {"canUnderstand": "YES", "canFulfill": "YES"}}}
+    assert first["request"]["request"]["type"] == "IntentRequest" and first["request"]["session"]["new"] is True
+    assert "canFulfillIntent" not in second  # the session is open: no check
+    assert second["intent"] == "AMAZON.NextIntent"
+    # After "stop" no session is open: the next words go name-free, and this is not ours.
+    assert fourth["canFulfillIntent"] == {"canFulfill": "NO"}
+    assert fourth["intent"] == "AMAZON.FallbackIntent" and fourth["request"] is None and fourth["response"] is None

@@ -92,6 +92,14 @@ def test_a_built_in_the_skill_handles_must_be_declared():
     assert found == ["AMAZON.PauseIntent: -: the skill handles this built-in intent, so the model must declare it"]
 
 
+def test_an_intent_the_skill_does_not_know_is_an_error_as_it_would_be_refused_name_free():
+    findings = check_model(VALID, "m.json", skill_intents=frozenset({"SearchIntent"}))
+    assert [str(f) for f in findings] == [
+        "m.json: CrampNowIntent: -: the skill doesn't know this intent: it would refuse it name-free and fall back in a session"
+    ]
+    assert check_model(VALID, "m.json", skill_intents=frozenset({"CrampNowIntent", "SearchIntent"})) == []
+
+
 def test_samples_two_intents_would_both_match_are_a_warning():
     def overlap(m):
         m["intents"].append({"name": "OtherIntent", "slots": [{"name": "part", "type": "BodyPart"}],

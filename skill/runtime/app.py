@@ -30,6 +30,7 @@ from .handlers.builtins import (
     YesHandler,
 )
 from .handlers.launch import LaunchHandler
+from .handlers.name_free import CanFulfillHandler
 from .handlers.lifecycle import REQUEST_FAILED, CatchAllExceptionHandler, QuietRequestHandler
 from .handlers.questions import QuestionHandler
 from .handlers.routines import (
@@ -70,8 +71,10 @@ def build_skill(content: Content | None = None, skill_id: str | None = None) -> 
     """The skill. With `skill_id`, handle_event refuses requests from any other skill id."""
     conversation = Conversation(content if content is not None else load_content())
     # Order matters: the first handler whose can_handle is true answers. Red flags first,
-    # whatever the intent and whatever the session was doing.
+    # whatever the intent and whatever the session was doing; before them only the
+    # name-free check, which may not speak (the request after it gets the red flag).
     request_handlers = (
+        CanFulfillHandler(conversation),
         RedFlagHandler(conversation),
         LaunchHandler(conversation),
         QuestionHandler(conversation),
@@ -116,6 +119,8 @@ def handle_event(skill: Skill, event: object, context: object = None) -> dict:
         response = body.get("response") or {}
         if REQUEST_FAILED.get():
             outcome = "error"
+        elif "canFulfillIntent" in response:
+            outcome = f"can fulfil {response['canFulfillIntent'].get('canFulfill')}"
         elif not response.get("outputSpeech"):
             outcome = "silent"
         else:

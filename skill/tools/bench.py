@@ -109,7 +109,13 @@ def request_events() -> dict[str, dict]:
         "resolutions": {"resolutionsPerAuthority": [{
             "authority": "amzn1.er-authority.echo-sdk.x.Symptom", "status": {"code": "ER_SUCCESS_NO_MATCH"}}]},
     }}}
-    return {"launch": launch, "question": question, "routine step": step, "emergency": emergency}
+    # Alexa asking first whether the skill can answer a request said without its name.
+    # As Amazon's example has it: no session, and the slot's words with no resolutions.
+    check = json.loads((FIXTURES / "cramp_now_calf.json").read_text())
+    check["request"]["type"] = "CanFulfillIntentRequest"
+    check["request"]["intent"]["slots"] = {"body_part": {"name": "body_part", "value": "calf"}}
+    del check["session"]
+    return {"launch": launch, "question": question, "routine step": step, "emergency": emergency, "name-free check": check}
 
 
 def build(directory: Path, python: str = sys.executable) -> dict[str, Path]:

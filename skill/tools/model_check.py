@@ -44,7 +44,11 @@ class Finding:
         return f"{self.file}: {self.intent or '-'}: {self.sample or '-'}: {kind}{self.rule}"
 
 
-def check_model(model: dict, file: str, handled_builtins: frozenset[str] = frozenset()) -> list[Finding]:
+def check_model(
+    model: dict, file: str, handled_builtins: frozenset[str] = frozenset(), skill_intents: frozenset[str] | None = None
+) -> list[Finding]:
+    """Alexa's build rules, and with `handled_builtins` / `skill_intents` (the custom
+    intents the skill knows) whether the model and the skill agree."""
     findings: list[Finding] = []
 
     def error(intent: str, sample: str, rule: str) -> None:
@@ -62,6 +66,9 @@ def check_model(model: dict, file: str, handled_builtins: frozenset[str] = froze
             error(name, "", "required built-in intent is missing")
     for name in sorted(handled_builtins - set(names)):
         error(name, "", "the skill handles this built-in intent, so the model must declare it")
+    for name in names if skill_intents is not None else ():
+        if isinstance(name, str) and not name.startswith("AMAZON.") and name not in skill_intents:
+            error(name, "", "the skill doesn't know this intent: it would refuse it name-free and fall back in a session")
     seen_samples: dict[str, str] = {}
     for intent in intents:
         _check_intent(intent, types, seen_samples, error)
@@ -182,7 +189,9 @@ def _matches(resolver: Resolver, sample, text: str) -> bool:
     return all(resolver._slot_value(sample.intent, name, match.group(f"s{i}"))[0].id is not None for i, name in slots)
 
 
-def check_files(paths: list[Path], handled_builtins: frozenset[str] = frozenset()) -> list[Finding]:
+def check_files(
+    paths: list[Path], handled_builtins: frozenset[str] = frozenset(), skill_intents: frozenset[str] | None = None
+) -> list[Finding]:
     findings = []
     for path in paths:
         try:
@@ -190,5 +199,5 @@ def check_files(paths: list[Path], handled_builtins: frozenset[str] = frozenset(
         except (OSError, json.JSONDecodeError) as error:
             findings.append(Finding(str(path), "", "", f"cannot be read as JSON: {error}"))
             continue
-        findings.extend(check_model(model, str(path), handled_builtins))
+        findings.extend(check_model(model, str(path), handled_builtins, skill_intents))
     return findings

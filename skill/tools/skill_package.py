@@ -75,7 +75,11 @@ def build_manifest(content: Content, endpoint: str, privacy_url: str, terms_url:
             "apis": {
                 "custom": {
                     "endpoint": {"uri": endpoint},
-                    "interfaces": [{"type": "ALEXA_PRESENTATION_APL", "supportedViewports": APL_VIEWPORTS}],
+                    "interfaces": [
+                        {"type": "ALEXA_PRESENTATION_APL", "supportedViewports": APL_VIEWPORTS},
+                        # Name-free requests ("Alexa, my calf is cramping"): Alexa asks the skill first.
+                        {"type": "CAN_FULFILL_INTENT_REQUEST"},
+                    ],
                 }
             },
         }

@@ -22,7 +22,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from .content import (
-    ActionIntent, BuiltinIntent, Content, FollowUp, LocaleFacts, Prompts, QuestionIntent, RedFlag, Routine,
+    SYMPTOM_TYPE, ActionIntent, BuiltinIntent, Content, FollowUp, LocaleFacts, Prompts, QuestionIntent, RedFlag, Routine,
     RoutineStep, SlotSpec, Source, Topic,
 )
 from .triage import Rules, Sign
@@ -33,14 +33,16 @@ DEFAULT_CONTENT_DIR = Path(
 
 COMPILED_NAME = "compiled.json"
 log = logging.getLogger(__name__)
-# The Lambda build compiles "for requests only": without the phrases people say (slot
-# values, samples), which only the interaction model needs, and without the sources each
-# entry names, which the build checks and nothing says aloud. Tools never load that kind.
+# The Lambda build compiles "for requests only": without what only the interaction model
+# needs (samples, and the Symptom type's many phrases, which the triage reads from the red
+# flags themselves) and without the sources each entry names, which the build checks and
+# nothing says aloud. The other slot types keep their values' phrases: a name-free check
+# may carry a slot's words with no resolution (core/name_free.py). Tools never load it.
 _BUILD_ONLY_FIELDS = {
     "asked": lambda asked: MappingProxyType({}),
     "samples": lambda samples: (),
     "slot_types": lambda types: MappingProxyType(
-        {name: MappingProxyType(dict.fromkeys(values, ())) for name, values in types.items()}
+        {name: MappingProxyType(dict.fromkeys(values, ())) if name == SYMPTOM_TYPE else values for name, values in types.items()}
     ),
     "sources": lambda sources: MappingProxyType({}) if isinstance(sources, Mapping) else (),
 }
@@ -52,19 +54,19 @@ def load_content(directory: Path | str = DEFAULT_CONTENT_DIR, *, for_requests: b
     `for_requests` (the Lambda function) may use a compiled copy made without phrases.
     In a checkout, the compiled copy is used while it matches the YAML, and the YAML is
     read (and compiled for the next start) when it doesn't. The Lambda package holds the
-    compiled copy and no YAML: it starts from that, never parsing YAML (see _stale_in_package).
+    compiled copy and neither YAML nor the means to read it (PyYAML, loader.py): it starts
+    from that, never parsing YAML (see _stale_in_package).
     """
     directory = Path(directory)
     sources = sorted(directory.rglob("*.yaml"))
     compiled = _compiled(directory, for_requests)
     if compiled is not None and not sources:
         return compiled["content"]  # a built package: the YAML was checked by the build
-    fingerprint = _checksum([*_CODE, *sources])
-    if compiled is not None:
-        if compiled["fingerprint"] == fingerprint:
-            return compiled["content"]
-        if importlib.util.find_spec("yaml") is None:
-            return _stale_in_package(directory, sources, compiled["content"])
+    if compiled is not None and (importlib.util.find_spec("yaml") is None or not _LOADER.exists()):
+        return _stale_in_package(directory, sources, compiled["content"])
+    fingerprint = _checksum([*_CODE, _LOADER, *sources])
+    if compiled is not None and compiled["fingerprint"] == fingerprint:
+        return compiled["content"]
     from .loader import Loader  # the YAML parser and every check: not needed once compiled
 
     content = Loader(directory).load()
@@ -135,6 +137,8 @@ def _for_requests(value):
         )
     if isinstance(value, Mapping):
         return MappingProxyType({k: _for_requests(v) for k, v in value.items()})
+    if isinstance(value, tuple):
+        return tuple(_for_requests(v) for v in value)
     return value
 
 
@@ -161,19 +165,23 @@ def _decode(obj: dict):
     return obj
 
 
-_CODE = [Path(__file__).with_name(name) for name in ("content.py", "compiled.py", "loader.py", "triage.py")]
+# The code that rebuilds the content from the JSON; and the YAML checks, which the Lambda
+# package leaves out (the Makefile): it has no YAML to check.
+_CODE = [Path(__file__).with_name(name) for name in ("content.py", "compiled.py", "triage.py")]
+_LOADER = Path(__file__).with_name("loader.py")
 
 
 def code_fingerprint() -> str:
-    """A checksum of the code that reads and rebuilds the content: a compiled copy made by
-    other code is never used."""
+    """A checksum of the code that rebuilds the content: a compiled copy made by other
+    code is never used."""
     return _checksum(_CODE)
 
 
 def content_fingerprint(directory: Path) -> str:
-    """A checksum of the YAML and of the code that reads it. (zlib's crc32: cheap at start-up,
-    and enough to tell an edited file from the compiled one; nothing here is a secret.)"""
-    return _checksum([*_CODE, *sorted(directory.rglob("*.yaml"))])
+    """A checksum of the YAML and of the code that reads and checks it. (zlib's crc32:
+    cheap at start-up, and enough to tell an edited file from the compiled one; nothing
+    here is a secret.)"""
+    return _checksum([*_CODE, _LOADER, *sorted(directory.rglob("*.yaml"))])
 
 
 def _checksum(paths: list[Path]) -> str:

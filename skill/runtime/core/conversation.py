@@ -10,6 +10,7 @@ import re
 from typing import NamedTuple
 
 from .content import Content, Routine, Topic
+from .name_free import Fulfilment, NameFreeCheck
 from .routines import Progress, number_words, segment_moves, segment_speech, segments
 from .safety import SafetyNet, Slots
 from .session import SessionState
@@ -68,6 +69,11 @@ class Conversation:
         self.content = content
         self.prompts = content.prompts
         self.safety = SafetyNet(content)
+        self._name_free = NameFreeCheck(content, self.safety)
+
+    def can_fulfill(self, intent_name: str | None, slots: Slots) -> Fulfilment:
+        """Whether a request said without the skill's name is one it can answer (name_free.py)."""
+        return self._name_free.answer(intent_name, slots)
 
     def _asking(self, text: str, reprompt: str, *after: str) -> Reply:
         return Reply(Speech.of(text, *after), reprompt=Speech.of(reprompt))

@@ -18,6 +18,7 @@ from ask_sdk_model.slu.entityresolution import StatusCode
 from ask_sdk_model.ui import SimpleCard
 
 from ..core.conversation import Reply, Screen
+from ..core.name_free import Fulfilment
 from ..core.safety import Slot
 from ..core.session import SessionState
 
@@ -104,6 +105,23 @@ def _supports_apl(handler_input: HandlerInput) -> bool:
 def _datasources(screen: Screen) -> dict:
     steps = [{"text": do if hold is None else f"{do} Hold {hold} seconds."} for do, hold in screen.steps]
     return {"routine": {"title": screen.title, "progress": screen.progress, "steps": steps}}
+
+
+def can_fulfill_response(handler_input: HandlerInput, answer: Fulfilment) -> Response:
+    """The answer to a CanFulfillIntentRequest: no speech, no card, nothing kept."""
+    # Imported here: only name-free requests need these models.
+    from ask_sdk_model.canfulfill import (
+        CanFulfillIntent, CanFulfillIntentValues, CanFulfillSlot, CanFulfillSlotValues, CanUnderstandSlotValues,
+    )
+
+    slots = {
+        name: CanFulfillSlot(can_understand=CanUnderstandSlotValues(slot.can_understand),
+                             can_fulfill=CanFulfillSlotValues(slot.can_fulfill))
+        for name, slot in answer.slots.items()
+    }
+    intent = CanFulfillIntent(can_fulfill=CanFulfillIntentValues(answer.can_fulfill), slots=slots or None)
+    handler_input.response_builder.set_can_fulfill_intent(intent)
+    return silent(handler_input)
 
 
 def silent(handler_input: HandlerInput) -> Response:

@@ -13,7 +13,7 @@ import json
 import os
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 from collections.abc import Callable, Iterable
@@ -25,6 +25,7 @@ from .envelopes import (
     SCREEN_HEIGHT,
     SCREEN_WIDTH,
     Session,
+    can_fulfill_request,
     intent_request,
     launch_request,
     session_ended_request,
@@ -46,6 +47,9 @@ class Turn:
     request: dict | None  # None when nothing was sent to the skill
     response: dict | None
     resolution: Resolution | None = None
+    # Said without the skill's name: the skill's canFulfillIntent answer, which Alexa asks
+    # for first. The request itself follows only on YES or MAYBE.
+    can_fulfill: dict | None = None
 
     @property
     def speech_ssml(self) -> str | None:
@@ -78,16 +82,21 @@ class Turn:
             "slots": self.slots,
             "request": self.request,
             "response": self.response,
+            **({"canFulfillIntent": self.can_fulfill} if self.can_fulfill is not None else {}),
         }
 
 
 class Dialog:
-    def __init__(self, handler: Handler, resolver: Resolver, locale: str, skill_id: str, screen: bool = False):
+    def __init__(
+        self, handler: Handler, resolver: Resolver, locale: str, skill_id: str, screen: bool = False, name_free: bool = False
+    ):
         self.handler = handler
         self.resolver = resolver
         self.locale = locale
         self.skill_id = skill_id
         self.screen = screen  # the device has a screen: requests declare APL and a viewport
+        # What is said with no session open goes name-free, as "Alexa, my calf is cramping".
+        self.name_free = name_free
         self.session: Session | None = None
         invocation = re.escape(normalize(resolver.invocation_name))
         self._launch = re.compile(rf"^(?:(?:{_LAUNCH_VERBS}|ask|tell) )?{invocation}$")
@@ -113,7 +122,10 @@ class Dialog:
     def session_open(self) -> bool:
         return self.session is not None
 
-    def say(self, utterance: str) -> Turn:
+    def say(self, utterance: str, name_free: bool | None = None) -> Turn:
+        """What Alexa would send for `utterance`, and the skill's answer. Said with no
+        session open and `name_free` (or the dialog's own setting), it goes as Alexa
+        tries a request said without the skill's name: a CanFulfillIntentRequest first."""
         text = normalize(utterance)
         if text == "exit":
             return self._exit(utterance)
@@ -125,11 +137,24 @@ class Dialog:
             self.session = Session(self.skill_id)
             text = one_shot.group("rest")
         elif self.session is None:
+            if self.name_free if name_free is None else name_free:
+                return self._name_free(utterance, self.resolver.resolve(text))
             # Real Alexa would answer a bare question itself; here it goes to the skill,
             # as if "ask cramp coach" had been said first.
             self.session = Session(self.skill_id)
         resolution = self.resolver.resolve(text)
         return self._send(utterance, intent_request(self.session, self.locale, resolution, self.screen), resolution)
+
+    def _name_free(self, utterance: str, resolution: Resolution) -> Turn:
+        """Alexa asks the skill whether it can answer (nothing is said, nothing kept), and
+        sends the request in a new session only if it says YES or MAYBE."""
+        asked = self.handler(can_fulfill_request(Session(self.skill_id), self.locale, resolution, self.screen), None)
+        answer = (asked.get("response") or {}).get("canFulfillIntent") or {}
+        if answer.get("canFulfill") not in ("YES", "MAYBE"):
+            return Turn(utterance, resolution.intent, _filled_slots(resolution), None, None, resolution, answer)
+        self.session = Session(self.skill_id)
+        turn = self._send(utterance, intent_request(self.session, self.locale, resolution, self.screen), resolution)
+        return replace(turn, can_fulfill=answer)
 
     def _exit(self, utterance: str) -> Turn:
         """Alexa ends the session for "exit" with a SessionEndedRequest, and says nothing."""
@@ -188,8 +213,9 @@ def run(
     """Say each line to the dialog and print what Alexa says, as `ask dialog` does.
 
     `.quit` leaves; `.record FILE [--append-quit]` writes what was said so far as an ASK
-    CLI replay file; `.screen [on|off]` switches the device's screen. Everything said to
-    the skill is appended to `recorded`.
+    CLI replay file; `.screen [on|off]` switches the device's screen; `.name-free TEXT`
+    says TEXT without the skill's name. Everything said to the skill is appended to
+    `recorded`.
     """
     recorded = [] if recorded is None else recorded
     for line in lines:
@@ -204,10 +230,17 @@ def run(
         if utterance.split()[0] == ".screen":
             _switch_screen(dialog, utterance, out)
             continue
+        name_free = None
+        if utterance.split()[0] == ".name-free":
+            utterance = utterance[len(".name-free"):].strip()
+            if not utterance or dialog.session_open:
+                print("        [usage: .name-free TEXT, with no session open (say exit first)]", file=out)
+                continue
+            name_free = True
         if echo and not as_json:
             print(f"User  > {utterance}", file=out)
         recorded.append(utterance)
-        turn = dialog.say(utterance)
+        turn = dialog.say(utterance, name_free)
         if as_json:
             print(json.dumps(turn.to_json(), ensure_ascii=False), file=out, flush=True)
             continue
@@ -215,8 +248,11 @@ def run(
             r = turn.resolution
             slots = " ".join(f"{n}={v['id'] or v['value']!r}" for n, v in turn.slots.items())
             print(f"        [{r.intent} {slots} ({r.method} {r.score:.2f})]".replace("  (", " ("), file=out)
+        if turn.can_fulfill is not None:
+            print(f"        [{name_free_text(turn.can_fulfill)}]", file=out)
         if turn.request is None:
-            print("        [no session is open]", file=out)
+            if turn.can_fulfill is None:
+                print("        [no session is open]", file=out)
             continue
         ssml = turn.speech_ssml
         if ssml is not None:
@@ -255,6 +291,15 @@ def _switch_screen(dialog: Dialog, command: str, out: TextIO) -> None:
         return
     dialog.screen = words[1:] != ["off"]
     print(f"        [{screen_state(dialog.screen)}]", file=out)
+
+
+def name_free_text(answer: dict) -> str:
+    """The skill's canFulfillIntent answer in a line: "name-free: YES (body_part: YES/YES)"."""
+    slots = answer.get("slots") or {}
+    detail = ", ".join(f"{name}: {s.get('canUnderstand')}/{s.get('canFulfill')}" for name, s in slots.items())
+    verdict = answer.get("canFulfill")
+    after = "" if verdict in ("YES", "MAYBE") else "; Alexa would not send this to the skill"
+    return f"name-free: {verdict}" + (f" (understand/fulfil {detail})" if detail else "") + after
 
 
 def screen_state(on: bool) -> str:

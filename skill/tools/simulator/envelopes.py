@@ -105,6 +105,17 @@ def session_ended_request(session: Session, locale: str, reason: str = "USER_INI
 
 
 def intent_request(session: Session, locale: str, resolution: Resolution, screen: bool = False) -> dict:
+    return _envelope(session, {"type": "IntentRequest", "locale": locale, "intent": _intent(session, resolution)}, screen)
+
+
+def can_fulfill_request(session: Session, locale: str, resolution: Resolution, screen: bool = False) -> dict:
+    """Alexa asking, before a request said without the skill's name, whether the skill can
+    answer it: the intent and slots it would send, in a new session."""
+    request = {"type": "CanFulfillIntentRequest", "locale": locale, "intent": _intent(session, resolution)}
+    return _envelope(session, request, screen)
+
+
+def _intent(session: Session, resolution: Resolution) -> dict:
     slots = {}
     for slot in resolution.slots:
         entry: dict = {"name": slot.name, "confirmationStatus": "NONE"}
@@ -123,4 +134,4 @@ def intent_request(session: Session, locale: str, resolution: Resolution, screen
     intent: dict = {"name": resolution.intent, "confirmationStatus": "NONE"}
     if slots:
         intent["slots"] = slots
-    return _envelope(session, {"type": "IntentRequest", "locale": locale, "intent": intent}, screen)
+    return intent
