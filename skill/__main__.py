@@ -12,6 +12,7 @@
   package-size   the zipped size of the Lambda package that `sam build` made
   accuracy       how often the offline resolver reaches the right answer, and the emergency
                  answer for red flags, on labelled utterances
+  profile-nlu    the same figures from Alexa's own model, through the ASK CLI (after ask deploy)
 """
 
 from __future__ import annotations
@@ -124,6 +125,27 @@ def main(argv: list[str] | None = None) -> int:
     accuracy.add_argument("--locale", default="en-US")
     accuracy.add_argument("--misses", action="store_true", help="list every utterance answered wrongly")
 
+    profile = commands.add_parser(
+        "profile-nlu", help="score Alexa's own model on the labelled utterances (ask smapi profile-nlu)",
+        description="Every utterance of the labelled, topic and red-flag sets through `ask smapi profile-nlu` "
+        "(the installed ASK CLI, your profile), scored as `python -m skill accuracy` scores the offline resolver. "
+        "Answers are cached per utterance and model, so a stopped run resumes.",
+    )
+    profile.add_argument(
+        "files", nargs="*",
+        help="labelled YAML files (default: tests/data/heldout_utterances*, red_flags_* and labelled_resolutions*)",
+    )
+    profile.add_argument("--skill-id", required=True, help="the skill's id (amzn1.ask.skill...)")
+    profile.add_argument("--locale", default="en-US")
+    profile.add_argument("--stage", default="development", choices=["development", "live", "certification"])
+    profile.add_argument("--profile", help="the ASK CLI profile (default: the CLI's own default)")
+    profile.add_argument("--compare-offline", action="store_true", help="print the offline resolver's figures under each")
+    profile.add_argument("--misses", action="store_true", help="list every utterance Alexa's model answered wrongly")
+    profile.add_argument("--jobs", type=int, default=4, help="utterances asked at once (default 4)")
+    profile.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for one answer (default 30)")
+    profile.add_argument("--retry-pause", type=float, default=1.0, help="seconds before the first retry; doubles (default 1)")
+    profile.add_argument("--cache", type=Path, help="where answers are kept (default ~/.cache/cramp-coach/profile-nlu)")
+
     args = parser.parse_args(argv)
     # The skill logs at INFO for CloudWatch; at the keyboard only problems matter.
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
@@ -132,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
             return _dialog(args)
         if args.command == "accuracy":
             return _accuracy(args)
+        if args.command == "profile-nlu":
+            return _profile_nlu(args)
         if args.command == "routine":
             return _routine(args)
         if args.command == "compile-content":
@@ -322,83 +346,58 @@ def _write_wav(path: Path, parts: list[bytes]) -> None:
 
 
 def _accuracy(args: argparse.Namespace) -> int:
-    import re
-    from dataclasses import replace
-    from functools import partial
-    from pathlib import Path
-
     from .tools.interaction_model import model_path
-    from .tools.simulator.accuracy import SetError, kind_of, score_sets, sum_scores
+    from .tools.simulator.accuracy import SetError, kinds_of, report, score_sets
     from .tools.simulator.nlu import resolver_for
 
-    data = Path(__file__).resolve().parents[1] / "tests" / "data"
-    in_order = partial(sorted, key=lambda p: [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", p.name)])
-    files = [Path(f) for f in args.files] or [
-        *in_order(data.glob("heldout_utterances*.yaml")), *in_order(data.glob("red_flags_*.yaml")),
-        *in_order(data.glob("labelled_resolutions*.yaml")), *in_order(data.glob("triage_*.yaml")),
-        *in_order(data.glob("answers_*.yaml")),
-    ]
-    if not files:
-        print("python -m skill accuracy: no labelled files given or found", file=sys.stderr)
-        return 2
     try:
-        kinds = [kind_of(path) for path in files]
+        files, kinds = kinds_of(args.files)
     except SetError as error:
         print(f"python -m skill accuracy: {error}", file=sys.stderr)
         return 2
-    content = load_content()
-    resolver = resolver_for(model_path(args.locale))
-    right = total = 0
-    labelled: list = []
-    for kind, scored in zip(kinds, score_sets(content, resolver, list(zip(files, kinds)))):
-        if kind == "labelled":
-            res = scored
-            labelled.append(res)
-            print(f"{res.name}: {_resolution_figures(res)}")
-            answered_wrong = {m.text for m in res.answer_misses}
-            misses = [
-                *(replace(m, got=m.got + ("" if m.text in answered_wrong else " (same answer)")) for m in res.intent_misses),
-                *res.slot_misses, *res.emergencies_missed,
-            ]
-        elif kind == "triage":
-            triage = scored
-            print(f"{triage.name}: {triage.summary()}")
-            misses = triage.misses()
-        elif kind == "answers":
-            answers = scored
-            print(f"{answers.name}: {answers.summary()}")
-            misses = list(answers.misses)
-        elif kind == "red_flags":
-            flags = scored
-            called = flags.emergencies - len(flags.missed)
-            print(
-                f"{flags.name}: emergencies called {called}/{flags.emergencies}, "
-                f"false alarms {len(flags.false_alarms)}/{flags.checked_for_alarm}"
-            )
-            misses = [*flags.missed, *flags.false_alarms]
-        else:
-            score = scored
-            right += score.total - len(score.misses)
-            total += score.total
-            print(f"{score.name}: {score.accuracy:.1%} ({score.total - len(score.misses)}/{score.total})")
-            misses = list(score.misses)
-        if args.misses:
-            for miss in misses:
-                print(f"    {miss.text!r}: expected {miss.expected}, got {miss.got}")
-    if total:
-        print(f"all topics: {right / total:.1%} ({right}/{total})")
-    if len(labelled) > 1:
-        print(f"all labelled: {_resolution_figures(sum_scores(labelled))}")
+    scores = list(score_sets(load_content(), resolver_for(model_path(args.locale)), list(zip(files, kinds))))
+    for line in report(files, kinds, scores, args.misses):
+        print(line)
     return 0
 
 
-def _resolution_figures(res) -> str:
-    return (
-        f"intent {res.intent_accuracy:.1%} ({res.total - len(res.intent_misses)}/{res.total}), "
-        f"answer {res.answer_accuracy:.1%} ({res.total - len(res.answer_misses)}/{res.total}), "
-        f"slots {res.slot_accuracy:.1%} ({res.slots_expected - len(res.slot_misses)}/{res.slots_expected}), "
-        f"red flags answered as emergencies {res.emergencies - len(res.emergencies_missed)}/{res.emergencies}"
-    )
+def _profile_nlu(args: argparse.Namespace) -> int:
+    from .tools.interaction_model import model_path
+    from .tools.profile_nlu import AskCli, AskError, Profiler, ProfiledResolver, default_cache_dir, texts_of
+    from .tools.simulator.accuracy import DEFAULT_SETS, SetError, kinds_of, load_set, report, score_sets
+    from .tools.simulator.nlu import resolver_for
+
+    def fail(message: str) -> int:
+        print(f"python -m skill profile-nlu: {message}", file=sys.stderr)
+        return 2
+
+    try:
+        files, kinds = kinds_of(args.files, DEFAULT_SETS[:3])  # the sets the resolver alone reads
+    except SetError as error:
+        return fail(str(error))
+    for path, kind in zip(files, kinds):
+        if kind in ("triage", "answers"):
+            return fail(f"{path}: a {kind} set is said through whole dialogs, not utterance by utterance: "
+                        "score it with python -m skill accuracy")
+    if args.compare_offline and not model_path(args.locale).exists():
+        return fail(f"no offline model for {args.locale} to compare with")
+    try:
+        profiler = Profiler(AskCli(profile=args.profile, timeout=args.timeout), args.skill_id, args.locale, args.stage,
+                            args.cache or default_cache_dir())
+        model, fingerprint = profiler.model()
+        texts = [text for path, kind in zip(files, kinds) for text in texts_of(kind, load_set(path))]
+        print(f"Alexa's {args.locale} model of {args.skill_id}, stage {args.stage} (model {fingerprint}): "
+              f"{len(set(texts))} utterances", file=sys.stderr)
+        answers = profiler.profile(texts, fingerprint, jobs=args.jobs, pause=args.retry_pause)
+    except AskError as error:
+        print(f"python -m skill profile-nlu: {error}", file=sys.stderr)
+        return 1
+    content, sets = load_content(), list(zip(files, kinds))
+    alexa = list(score_sets(content, ProfiledResolver(answers, model), sets))
+    offline = list(score_sets(content, resolver_for(model_path(args.locale)), sets)) if args.compare_offline else None
+    for line in report(files, kinds, alexa, args.misses, beside=offline):
+        print(line)
+    return 0
 
 
 def _check_models(args: argparse.Namespace) -> int:

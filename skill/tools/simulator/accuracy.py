@@ -30,7 +30,7 @@ import multiprocessing
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
@@ -60,6 +60,24 @@ def _parsed_set(path: str, _mtime_ns: int, _size: int):
 
 class SetError(ValueError):
     """A file that is not one of the five kinds of set, said with the file's name."""
+
+
+DATA = Path(__file__).resolve().parents[3] / "tests" / "data"
+# The sets scored when none are named, in this order; the first three are read by the
+# resolver alone (profile-nlu scores them against Alexa), the others run whole dialogs.
+DEFAULT_SETS = ("heldout_utterances*.yaml", "red_flags_*.yaml", "labelled_resolutions*.yaml", "triage_*.yaml", "answers_*.yaml")
+
+
+def kinds_of(names: list[str], patterns: tuple[str, ...] = DEFAULT_SETS) -> tuple[list[Path], list[str]]:
+    """The files named (or else the project's sets matching `patterns`) and the kind of
+    each; SetError names the first that is no set, or says there are none."""
+    def in_order(paths):
+        return sorted(paths, key=lambda p: [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", p.name)])
+
+    files = [Path(name) for name in names] or [path for pattern in patterns for path in in_order(DATA.glob(pattern))]
+    if not files:
+        raise SetError("no labelled files given or found")
+    return files, [kind_of(path) for path in files]
 
 
 def kind_of(path: Path) -> str:
@@ -420,6 +438,69 @@ def score_answers_file(path: Path, models_dir: Path | None = None) -> AnswersSco
             reasons = [*(f"lacks {item!r}" for item in lacking), *(f"says {item!r}" for item in wrong)]
             misses.append(Miss(f"[{locale}] {entry['text']}", "; ".join(reasons), " ".join(said.split()[:24])))
     return AnswersScore(path.name, len(entries), tuple(misses))
+
+
+# --------------------------------------------------------------------------- the report
+
+
+def summary(kind: str, scored) -> tuple[str, list[Miss]]:
+    """One set's line of the report (after its file name), and its misses."""
+    if kind == "labelled":
+        answered_wrong = {m.text for m in scored.answer_misses}
+        misses = [
+            *(replace(m, got=m.got + ("" if m.text in answered_wrong else " (same answer)")) for m in scored.intent_misses),
+            *scored.slot_misses, *scored.emergencies_missed,
+        ]
+        return resolution_figures(scored), misses
+    if kind == "triage":
+        return scored.summary(), scored.misses()
+    if kind == "answers":
+        return scored.summary(), list(scored.misses)
+    if kind == "red_flags":
+        called = scored.emergencies - len(scored.missed)
+        line = f"emergencies called {called}/{scored.emergencies}, false alarms {len(scored.false_alarms)}/{scored.checked_for_alarm}"
+        return line, [*scored.missed, *scored.false_alarms]
+    right = scored.total - len(scored.misses)
+    return f"{scored.accuracy:.1%} ({right}/{scored.total})", list(scored.misses)
+
+
+def report(files: list[Path], kinds: list[str], scores: list, misses: bool = False, beside: list | None = None) -> list[str]:
+    """The report's lines: a line per set (and with `misses` each utterance answered
+    wrongly), then the totals. With `beside` (the offline resolver's scores for the same
+    sets), both figures under each set's name, "Alexa" first."""
+    lines = []
+    for n, (path, kind) in enumerate(zip(files, kinds)):
+        line, wrong = summary(kind, scores[n])
+        if beside is None:
+            lines.append(f"{path.name}: {line}")
+        else:
+            lines += [f"{path.name}:", f"    Alexa    {line}", f"    offline  {summary(kind, beside[n])[0]}"]
+        lines += [f"    {m.text!r}: expected {m.expected}, got {m.got}" for m in wrong] if misses else []
+    lines += totals(kinds, scores)
+    lines += [f"offline {line}" for line in totals(kinds, beside)] if beside is not None else []
+    return lines
+
+
+def totals(kinds: list[str], scores: list) -> list[str]:
+    """The report's last lines: all topic sets, and all labelled sets, each as one."""
+    lines = []
+    topics = [s for k, s in zip(kinds, scores) if k == "topics"]
+    right, total = sum(s.total - len(s.misses) for s in topics), sum(s.total for s in topics)
+    if total:
+        lines.append(f"all topics: {right / total:.1%} ({right}/{total})")
+    labelled = [s for k, s in zip(kinds, scores) if k == "labelled"]
+    if len(labelled) > 1:
+        lines.append(f"all labelled: {resolution_figures(sum_scores(labelled))}")
+    return lines
+
+
+def resolution_figures(res: ResolutionScore) -> str:
+    return (
+        f"intent {res.intent_accuracy:.1%} ({res.total - len(res.intent_misses)}/{res.total}), "
+        f"answer {res.answer_accuracy:.1%} ({res.total - len(res.answer_misses)}/{res.total}), "
+        f"slots {res.slot_accuracy:.1%} ({res.slots_expected - len(res.slot_misses)}/{res.slots_expected}), "
+        f"red flags answered as emergencies {res.emergencies - len(res.emergencies_missed)}/{res.emergencies}"
+    )
 
 
 # --------------------------------------------------------------------------- many sets at once
