@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -384,7 +385,7 @@ def _profile_nlu(args: argparse.Namespace) -> int:
     try:
         profiler = Profiler(AskCli(profile=args.profile, timeout=args.timeout), args.skill_id, args.locale, args.stage,
                             args.cache or default_cache_dir())
-        model, fingerprint = profiler.model()
+        model, fingerprint = profiler.model(json.loads(model_path(args.locale).read_text()) if model_path(args.locale).exists() else {})
         texts = [text for path, kind in zip(files, kinds) for text in texts_of(kind, load_set(path))]
         print(f"Alexa's {args.locale} model of {args.skill_id}, stage {args.stage} (model {fingerprint}): "
               f"{len(set(texts))} utterances", file=sys.stderr)

@@ -144,3 +144,13 @@ def test_a_check_without_an_intent_or_with_odd_slots_is_a_no_not_a_failure():
     assert answer(event) == {"canFulfill": "NO"}
     event = amazon_check("CrampNowIntent", {"body_part": ""})
     assert answer(event) == {"canFulfill": "YES"}  # an empty slot says nothing
+
+
+def test_a_check_sent_inside_a_session_leaves_the_session_as_it_was():
+    event = amazon_check("CrampNowIntent", {"body_part": "calf"})
+    routine = {"routine": {"routine": "calf", "segment": 1, "paused": False}}
+    event["session"] = {"new": False, "sessionId": "amzn1.echo-api.session.x", "application": {"applicationId": SKILL},
+                        "attributes": routine, "user": {"userId": "amzn1.ask.account.name-free"}}
+    response = invoke(event)
+    assert set(response["response"]) == {"canFulfillIntent"}
+    assert response["sessionAttributes"] == routine

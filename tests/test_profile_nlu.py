@@ -52,7 +52,9 @@ def selected(intent: str, **slots: tuple[str, str | None]) -> dict:
 
 
 ANSWERS = {
-    "my calf is cramping": selected("CrampNowIntent", body_part=("calf", "now_calf")),
+    # With a dialog still to run (multiTurn), as SMAPI says when the intent has one.
+    "my calf is cramping": {**selected("CrampNowIntent", body_part=("calf", "now_calf")), "multiTurn": {
+        "dialogAct": {"type": "Dialog.ElicitSlot", "targetSlot": "symptom"}, "token": "t1", "prompt": "What else?"}},
     "does pickle juice actually work": selected("RemedyIntent", remedy=("pickle juice", "pickle_juice")),
     # Alexa hears the emergency in another intent, unresolved: the skill's triage still calls it.
     "i have crushing chest pain": selected("CrampNowIntent", symptom=("crushing chest pain", None)),
@@ -206,3 +208,17 @@ def test_a_set_that_runs_whole_dialogs_is_refused_with_the_reason(standin):
     result = standin("tests/data/triage_blind_1_us.yaml")
     assert result.returncode == 2
     assert "a triage set is said through whole dialogs" in result.stderr
+
+
+def test_a_cli_that_only_profiles_still_gives_the_figures_and_says_the_cache_is_unversioned(standin):
+    result = standin(plan={"profile_only": True})
+    assert result.returncode == 0, result.stderr
+    assert "intent 50.0% (2/4)" in result.stdout
+    assert "answers are cached as unversioned" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_404_from_the_profiler_itself_is_the_not_built_line_at_once(standin):
+    result = standin(plan={"profile_only": True, "fail_first": {"my calf is cramping": [404, 99]}})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"skill {SKILL} has no en-US model at stage development: run ask deploy" in result.stderr
+    assert profiled(standin.calls()).count("my calf is cramping") == 1  # not tried again

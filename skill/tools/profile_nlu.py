@@ -40,9 +40,12 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 class AskError(RuntimeError):
     """The ASK CLI could not answer. `transient` ones are worth trying again."""
 
-    def __init__(self, message: str, transient: bool = False):
+    def __init__(self, message: str, transient: bool = False, status: int | None = None, fatal: bool = False):
         super().__init__(message)
         self.transient = transient
+        self.status = status  # the HTTP status, when the service answered
+        # Nothing this skill, stage and locale are asked will work: no access, no model.
+        self.fatal = fatal or status in (401, 403, 404)
 
 
 class AskCli:
@@ -87,7 +90,7 @@ def _error(command: str, printed: str) -> AskError:
         detail = None
     if not isinstance(detail, dict):
         if "ask configure" in text or "cli_config" in text:
-            return AskError(f"the ASK CLI is not configured: run ask configure ({_first_line(text)})")
+            return AskError(f"the ASK CLI is not configured: run ask configure ({_first_line(text)})", fatal=True)
         transient = "Call to service failed" in text or "ECONNRESET" in text or "ETIMEDOUT" in text
         return AskError(f"ask smapi {command} failed: {_first_line(text) or 'no message'}", transient=transient)
     inner = detail.get("detail") if isinstance(detail.get("detail"), dict) else {}
@@ -95,9 +98,10 @@ def _error(command: str, printed: str) -> AskError:
     response = inner.get("response") if isinstance(inner.get("response"), dict) else {}
     message = response.get("message") or detail.get("message") or "no message"
     if "cli_config" in str(message):
-        return AskError(f"the ASK CLI is not configured: run ask configure ({message})")
-    transient = isinstance(status, int) and (status >= 500 or status == 429)
-    return AskError(f"ask smapi {command} failed: HTTP {status}: {message}", transient=transient)
+        return AskError(f"the ASK CLI is not configured: run ask configure ({message})", fatal=True)
+    status = status if isinstance(status, int) else None
+    transient = status is not None and (status >= 500 or status == 429)
+    return AskError(f"ask smapi {command} failed: HTTP {status}: {message}", transient=transient, status=status)
 
 
 def _first_line(text: str) -> str:
@@ -111,21 +115,26 @@ class Profiler:
         self.cli, self.skill_id, self.locale, self.stage = cli, skill_id, locale, stage
         self.cache_dir = cache_dir
 
-    def model(self) -> tuple[dict, str]:
-        """The model Alexa built for this locale and stage, and a short fingerprint of it."""
+    def model(self, local_model: dict) -> tuple[dict, str]:
+        """The model Alexa built for this locale and stage, and a short fingerprint of it,
+        which keys the cache. A CLI that can't say (an older one, or a stand-in that only
+        profiles) leaves the local model and "unversioned": said on stderr, not fatal."""
         try:
             body = self.cli.smapi("get-interaction-model", "-s", self.skill_id, "-l", self.locale, "-g", self.stage)
         except AskError as error:
-            if "HTTP 404" in str(error):
-                raise AskError(
-                    f"skill {self.skill_id} has no {self.locale} model at stage {self.stage}: "
-                    "run ask deploy and wait for the model to build"
-                ) from None
-            raise
+            if error.transient or error.fatal:
+                raise self._not_built(error)
+            print(f"the model's version could not be read ({error}): answers are cached as unversioned", file=sys.stderr)
+            return local_model, "unversioned"
         if not isinstance(body.get("interactionModel"), dict):
             raise AskError(f"skill {self.skill_id} returned no {self.locale} interaction model at stage {self.stage}")
-        fingerprint = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:12]
-        return body, fingerprint
+        return body, hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:12]
+
+    def _not_built(self, error: AskError) -> AskError:
+        if error.status == 404:
+            return AskError(f"skill {self.skill_id} has no {self.locale} model at stage {self.stage}: "
+                            "run ask deploy and wait for the model to build")
+        return error
 
     def profile(
         self, texts: Iterable[str], fingerprint: str, jobs: int = 4, tries: int = 4, pause: float = 1.0,
@@ -150,7 +159,7 @@ class Profiler:
                     break
                 except AskError as error:
                     if not error.transient:
-                        raise
+                        raise self._not_built(error)
                     if attempt == tries - 1:
                         with lock:
                             failed[text] = error

@@ -108,7 +108,8 @@ def _datasources(screen: Screen) -> dict:
 
 
 def can_fulfill_response(handler_input: HandlerInput, answer: Fulfilment) -> Response:
-    """The answer to a CanFulfillIntentRequest: no speech, no card, nothing kept."""
+    """The answer to a CanFulfillIntentRequest: no speech, no card, and the session (if
+    Alexa sent one) left as it came."""
     # Imported here: only name-free requests need these models.
     from ask_sdk_model.canfulfill import (
         CanFulfillIntent, CanFulfillIntentValues, CanFulfillSlot, CanFulfillSlotValues, CanUnderstandSlotValues,
@@ -120,8 +121,7 @@ def can_fulfill_response(handler_input: HandlerInput, answer: Fulfilment) -> Res
         for name, slot in answer.slots.items()
     }
     intent = CanFulfillIntent(can_fulfill=CanFulfillIntentValues(answer.can_fulfill), slots=slots or None)
-    handler_input.response_builder.set_can_fulfill_intent(intent)
-    return silent(handler_input)
+    return handler_input.response_builder.set_can_fulfill_intent(intent).response
 
 
 def silent(handler_input: HandlerInput) -> Response:
