@@ -142,7 +142,7 @@ LABELLED = [
     ("labelled_resolutions_5.yaml", 0.92, 0.97, 0.95),
     ("labelled_resolutions_6.yaml", 0.88, 0.94, 0.89),
     ("labelled_resolutions_7.yaml", 0.89, 0.94, 0.94),
-    ("labelled_resolutions_8.yaml", 0.87, 0.92, 0.90),
+    ("labelled_resolutions_8.yaml", 0.86, 0.92, 0.90),  # 86.5% after issue 18 (all labelled: 91.4% -> 91.9%)
     ("labelled_resolutions_9.yaml", 0.88, 0.93, 0.94),  # 89.8% after issue 13's topics
     ("labelled_resolutions_10.yaml", 0.88, 0.94, 0.87),  # 89.9% after issue 13's topics
     ("labelled_resolutions_11.yaml", 0.87, 0.92, 0.85),

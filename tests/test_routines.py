@@ -40,7 +40,7 @@ def start(dialog, routine) -> object:
 
 
 def test_every_routine_of_the_issue_is_there_with_safety_and_sources():
-    assert set(CONTENT.routines) == {"calf_now", "calf", "foot", "hamstring", "thigh", "hand", "neck", "lower_back"}
+    assert set(CONTENT.routines) == {"bedtime", "calf_now", "calf", "foot", "hamstring", "thigh", "hand", "neck", "lower_back"}
     for routine in ROUTINES:
         assert routine.safety and routine.sources and routine.steps
         assert any(step.hold for step in routine.steps), routine.id
@@ -109,10 +109,14 @@ def test_every_response_is_short_enough_and_never_silent_for_more_than_ten_secon
 def test_every_routine_plays_from_start_to_end_hands_free(dialog, routine):
     turn = start(dialog, routine)
     assert turn.intent == "RoutineIntent" and turn.slots["routine"]["id"] == routine.id
-    assert said(turn).startswith(f"Let's do the {routine.name}. {routine.safety}")
+    if routine.when_none_named:  # the first words are what to do; a line says there are others
+        assert said(turn).startswith(f"{routine.steps[0].do} {routine.safety}")
+        assert said(turn).endswith("Say next to go on. Say list stretches to hear the others.")
+    else:
+        assert said(turn).startswith(f"Let's do the {routine.name}. {routine.safety}")
     heard = [said(turn)]
     for _ in range(segment_count(routine) - 1):
-        assert said(turn).endswith("Say next to go on.")
+        assert said(turn).endswith(("Say next to go on.", "Say list stretches to hear the others."))
         turn = dialog.say("next")
         heard.append(said(turn))
     assert heard[-1].endswith(f"That's the end of the {routine.name}. Well done. Say start over to do it again, or stop.")
@@ -320,3 +324,36 @@ def test_dialog_speak_without_espeak_says_how_to_install_it_and_carries_on(monke
     out, err = capsys.readouterr()
     assert out.count("Alexa >") == 2
     assert err.count("not spoken: espeak-ng is not installed") == 2
+
+
+# -- bedtime: stretches asked for without a name
+
+
+@pytest.mark.parametrize("utterance", [
+    "start a stretching routine", "lead me through some stretches for my legs", "stretch my legs",
+    "do my bedtime stretches", "ask cramp coach to start my bedtime stretches", "let's do some stretches",
+])
+def test_stretches_asked_for_without_a_name_start_the_bedtime_routine_at_once_with_timed_holds(dialog, utterance):
+    bedtime = CONTENT.routines["bedtime"]
+    text = said(dialog.say(utterance))
+    assert text.startswith(bedtime.steps[0].do)  # an instruction first, no menu, no preamble
+    assert "one, and relax." in text and "[pause" in text  # a timed hold in the first answer
+    assert text.endswith("Say list stretches to hear the others.")
+    assert dialog.session_open
+
+
+def test_a_named_stretch_still_starts_its_own_routine_and_the_menu_is_only_for_asking(dialog):
+    assert said(dialog.say("guide me through a calf stretch")).startswith("Let's do the calf stretch.")
+    dialog.session = None
+    listed = said(dialog.say("list stretches"))
+    assert listed.startswith("I can guide you through these: bedtime leg stretches, ")
+
+
+def test_the_bedtime_routine_lasts_three_to_four_minutes_on_the_bed_and_says_may_help():
+    bedtime = CONTENT.routines["bedtime"]
+    seconds = sum(move.step.hold or 0 for move in moves(bedtime))
+    spoken = sum(len(move.step.do.split()) for move in moves(bedtime)) * 0.4  # Alexa speaks about 150 words a minute
+    assert 180 <= seconds + spoken <= 240
+    assert {"NHS", "MAYO-NLC"} <= set(bedtime.sources)
+    assert "may help" in bedtime.steps[-1].do
+    assert not any("stand" in step.do.lower() for step in bedtime.steps)  # nothing to balance on, half asleep

@@ -114,6 +114,8 @@ class Routine(NamedTuple):
     safety: str
     sources: tuple[str, ...]
     steps: tuple[RoutineStep, ...]
+    # The routine that starts when someone asks for stretches without naming one.
+    when_none_named: bool = False
 
 
 class ActionIntent(NamedTuple):
@@ -245,6 +247,7 @@ class Prompts(NamedTuple):
     no_routine: str
     routines_list: str
     routines_list_reprompt: str
+    routines_others: str
     pain_worse: str
 
 

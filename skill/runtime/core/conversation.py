@@ -204,6 +204,11 @@ class Conversation:
     def start_routine(self, routine_id: str | None, announce: bool = True, unheard: str | None = None) -> Reply:
         """Play a routine's first segment. Asked for by name, it opens with its name and
         safety note; started from a cramp happening now, the first words are what to do."""
+        # "Start a stretching routine", "do my bedtime stretches": that one at once, its first
+        # words the first instruction, and a line on the others; the menu only when asked.
+        unnamed = next((r for r in self.content.routines.values() if r.when_none_named), None)
+        if unnamed is not None and routine_id in (None, unnamed.id):
+            return self._play(unnamed.id, 0, after_first_step=unnamed.safety, after=self.prompts.routines_others)
         routine = self.content.routines.get(routine_id or "")
         if routine is None:
             return self.list_routines()
@@ -271,7 +276,7 @@ class Conversation:
         return progress
 
     def _play(
-        self, routine_id: str, index: int, *lead: str, after_first_step: str | None = None
+        self, routine_id: str, index: int, *lead: str, after_first_step: str | None = None, after: str | None = None
     ) -> Reply:
         """One segment of a routine, then "Say next to go on"; after the last, the end."""
         routine = self.content.routines[routine_id]
@@ -292,7 +297,7 @@ class Conversation:
         if last:  # still listening: "repeat", "go back" and "start over" work at the end too
             closing = (self.prompts.routine_done.format(name=routine.name), self.prompts.routine_last)
         else:
-            closing = (self.prompts.routine_next,)
+            closing = (self.prompts.routine_next, *filter(None, [after]))
         return Reply(
             Speech.of(*lead, played, *closing),
             reprompt=Speech.of(self.prompts.routine_last if last else self.prompts.routine_next_reprompt),

@@ -601,9 +601,11 @@ class Loader:
         file = self.display(path)
         routines: dict[str, Routine] = {}
         phrase_owner: dict[str, str] = {}
+        unnamed_owner: str | None = None
         for index, raw in enumerate(self.top_list(path, "routines")):
             entry = _Entry(
-                self, file, raw, index, {"id", "title", "name", "said", "safety", "sources", "steps"}, name_field="id"
+                self, file, raw, index, {"id", "title", "name", "said", "safety", "sources", "steps", "when_none_named"},
+                name_field="id",
             )
             routine_id, title, name = entry.text("id"), entry.text("title"), entry.text("name")
             if routine_id is not None and not CONTENT_ID.fullmatch(routine_id):
@@ -621,8 +623,15 @@ class Loader:
                     entry.fail("said", f"'{phrase}' already names routine '{owner}'")
             cited = self.cited_sources(file, entry, sources)
             steps = [self.load_step(file, entry, number, raw_step) for number, raw_step in enumerate(entry.list("steps"), 1)]
+            unnamed = entry.raw.get("when_none_named", False)
+            if unnamed not in (True, False):
+                entry.fail("when_none_named", "true or false")
+            elif unnamed and unnamed_owner is not None:
+                entry.fail("when_none_named", f"only one routine can start when none is named ('{unnamed_owner}' does)")
+            elif unnamed:
+                unnamed_owner = str(entry.name)
             if entry.ok and routine_id and title and name and safety and all(steps):
-                routines[routine_id] = Routine(routine_id, title, name, said, safety, cited, tuple(steps))
+                routines[routine_id] = Routine(routine_id, title, name, said, safety, cited, tuple(steps), unnamed is True)
         return routines
 
     def load_step(self, file: str, routine: _Entry, number: int, raw: Any) -> RoutineStep | None:
