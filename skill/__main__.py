@@ -65,6 +65,11 @@ def main(argv: list[str] | None = None) -> int:
         "printed under the answer ('.screen on|off' switches it in the dialog)",
     )
     dialog.add_argument(
+        "--reminders-permission", choices=["yes", "no", "no-voice"], default="yes",
+        help="when the skill asks for permission to set reminders, what the person answers Alexa (default yes; "
+        "no-voice: a device that can't ask by voice). Reminders go to a local stand-in of the Reminders API",
+    )
+    dialog.add_argument(
         "--name-free",
         action="store_true",
         help="what is said with no session open goes as Alexa tries a request said without the skill's name "
@@ -229,6 +234,7 @@ def _dialog(args: argparse.Namespace) -> int:
         return fail(str(error))
     dialog.screen = args.screen
     dialog.name_free = args.name_free
+    dialog.permission_answer = args.reminders_permission
     interactive = sys.stdin.isatty()
     if interactive and not args.json and not replay:
         print(

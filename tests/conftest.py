@@ -41,13 +41,20 @@ class CheckedDialog:
 
     def say(self, utterance: str):
         turn = self.dialog.say(utterance)
-        if turn.response is not None:
-            assert_valid_response(turn.response)
+        answered = turn
+        while answered is not None:  # and the answer to a permission asked for, if any
+            if answered.response is not None:
+                assert_valid_response(answered.response)
+            answered = answered.then
         return turn
 
     @property
     def session_open(self) -> bool:
         return self.dialog.session_open
+
+    @property
+    def reminders(self):
+        return self.dialog.reminders
 
 
 @pytest.fixture

@@ -66,6 +66,8 @@ def assert_valid_response(envelope: dict) -> None:
         assert reprompt is None
         assert not said.endswith("?"), f"asks a question, then stops listening: {said!r}"
     card = response.get("card")
-    if card is not None:
+    if card is not None and card["type"] == "AskForPermissionsConsent":  # the reminders permission, asked in the app
+        assert card["permissions"] == ["alexa::alerts:reminders:skill:readwrite"]
+    elif card is not None:
         assert card["type"] == "Simple" and card["title"] and card["content"]
         assert len(card["title"]) + len(card["content"]) <= 8000

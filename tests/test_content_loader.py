@@ -184,6 +184,16 @@ BREAKAGES = {
     "a hold Alexa could not count": (ROUTINES, "        hold: 30", "        hold: 300", [
         "content/routines.yaml: entry 'calf': field 'steps[2].hold': whole seconds from 5 to 60",
     ]),
+    "two routines that would start when none is named": (ROUTINES, "  - id: calf\n", (
+        "  - id: other\n    title: Other\n    name: other stretch\n    when_none_named: true\n"
+        "    said: [other stretch, other stretches, the other stretch, an other stretch, stretches for the other]\n"
+        "    safety: Gently.\n    sources: [NHS]\n    steps:\n      - do: Reach up.\n        hold: 10\n"
+        "  - id: calf\n    when_none_named: true\n"), [
+        "content/routines.yaml: entry 'calf': field 'when_none_named': only one routine can start when none is named ('other' does)",
+    ]),
+    "a routine started when none is named, said unclearly": (ROUTINES, "  - id: calf\n", "  - id: calf\n    when_none_named: sometimes\n", [
+        "content/routines.yaml: entry 'calf': field 'when_none_named': true or false",
+    ]),
     "a step too long to say before its count": (ROUTINES, "      - do: Face a wall.", "      - do: " + "word " * 21, [
         "content/routines.yaml: entry 'calf': field 'steps[1].do': 21 words; keep it to 20 and offer the rest",
     ]),

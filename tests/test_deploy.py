@@ -184,6 +184,10 @@ def test_the_manifest_takes_the_endpoint_and_urls_from_configuration(manifest):
         build_manifest(load_content(), ARN, "http://example.org/privacy", CONFIG["terms_url"])
 
 
+def test_the_manifest_asks_for_the_reminders_permission_and_no_other(manifest):
+    assert manifest["permissions"] == [{"name": "alexa::alerts:reminders:skill:readwrite"}]
+
+
 def test_the_manifest_declares_the_apl_and_name_free_interfaces_and_no_other(manifest):
     interfaces = [i["type"] for i in manifest["apis"]["custom"]["interfaces"]]
     assert interfaces == ["ALEXA_PRESENTATION_APL", "CAN_FULFILL_INTENT_REQUEST"]

@@ -408,3 +408,32 @@ def test_name_free_flag_sends_a_check_first_with_no_session_open_and_prints_it_i
     # After "stop" no session is open: the next words go name-free, and this is not ours.
     assert fourth["canFulfillIntent"] == {"canFulfill": "NO"}
     assert fourth["intent"] == "AMAZON.FallbackIntent" and fourth["request"] is None and fourth["response"] is None
+
+
+# -- the nightly reminder: Alexa's permission flow and the Reminders API, simulated
+
+
+def test_a_reminder_asked_for_with_no_permission_asks_by_voice_then_sets_it_in_json():
+    result = run_cli("dialog", "--json", stdin="remind me to stretch every night at nine pm\nwhat time is my reminder\n")
+    assert result.returncode == 0, result.stderr
+    asked, answered, when = (json.loads(line) for line in result.stdout.splitlines())
+    assert asked["intent"] == "ReminderIntent" and asked["slots"]["time"]["value"] == "nine pm"
+    assert asked["request"]["request"]["intent"]["slots"]["time"]["value"] == "21:00"  # as AMAZON.TIME sends it
+    [directive] = asked["response"]["response"]["directives"]
+    assert (directive["type"], directive["name"]) == ("Connections.SendRequest", "AskFor")
+    assert asked["permission"] == "yes"
+    assert answered["request"]["request"]["type"] == "Connections.Response"
+    assert answered["response"]["response"]["outputSpeech"]["ssml"].startswith("<speak>Done. Every night at 9 PM")
+    assert when["response"]["response"]["outputSpeech"]["ssml"] == "<speak>Your stretch reminder is every night at 9 PM.</speak>"
+
+
+@pytest.mark.parametrize("answer, said", [
+    ("no", "Okay, no reminder. You can ask me again any time."),
+    ("no-voice", "I've sent a card to your Alexa app. Allow reminders there, then ask me again."),
+])
+def test_a_refused_permission_or_a_device_that_cant_ask_gets_a_clear_answer(answer, said):
+    result = run_cli("dialog", "--reminders-permission", answer, stdin="set a bedtime stretch reminder\n")
+    assert result.returncode == 0 and result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert lines[2].startswith("        [Alexa asks for permission to set reminders: ")
+    assert lines[3] == f"Alexa > {said}"

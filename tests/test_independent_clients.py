@@ -72,12 +72,15 @@ class Said(NamedTuple):
 
 # A phrase slot has no values: it takes whatever is said after its carrier words.
 FREE_DESCRIPTIONS = [["went a funny grey colour and keeps sighing"], ["feels sort of wobbly and far away tonight"]]
+# Times as people say them; Alexa sends them as "21:00".
+TIMES = [["nine pm"], ["half past nine"], ["ten thirty pm"]]
 
 
 def slot_type_names(model: dict) -> dict[str, list[list[str]]]:
     """For each slot type, each value's names: the value first, then its synonyms."""
     return {
         "AMAZON.SearchQuery": FREE_DESCRIPTIONS,
+        "AMAZON.TIME": TIMES,
         **{
             slot_type["name"]: [[value["name"]["value"], *value["name"].get("synonyms", [])] for value in slot_type["values"]]
             for slot_type in model["interactionModel"]["languageModel"]["types"]

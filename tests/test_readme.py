@@ -19,7 +19,7 @@ from skill.tools.simulator.dialog import Dialog, run
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
-MARKERS = re.compile(r"\[session ended\]|\[no session is open\]|\[name-free: [^\]]+\]")
+MARKERS = re.compile(r"\[session ended\]|\[no session is open\]|\[name-free: [^\]]+\]|\[Alexa asks for permission [^\]]+\]")
 _BLOCK = re.compile(
     r"(?:<!-- (?:locale: (?P<locale>[a-z]{2}-[A-Z]{2})|(?P<name_free>name-free)) -->\n)?```text\n(?P<body>.*?)```", re.S
 )

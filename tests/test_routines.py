@@ -119,15 +119,20 @@ def test_every_routine_plays_from_start_to_end_hands_free(dialog, routine):
         assert said(turn).endswith(("Say next to go on.", "Say list stretches to hear the others."))
         turn = dialog.say("next")
         heard.append(said(turn))
-    assert heard[-1].endswith(f"That's the end of the {routine.name}. Well done. Say start over to do it again, or stop.")
+    if routine.when_none_named:  # at the end of the bedtime one, a nightly reminder is offered
+        assert heard[-1].endswith(f"That's the end of the {routine.name}. Well done. "
+                                  "Want me to remind you to do these stretches every night at 9 PM?")
+    else:
+        assert heard[-1].endswith(f"That's the end of the {routine.name}. Well done. Say start over to do it again, or stop.")
     everything = " ".join(heard)
     for step in routine.steps:
         assert step.do in everything
     timed = [move for move in moves(routine) if move.step.hold]
     assert everything.count("one, and relax.") == sum(not move.step.until_eased for move in timed)
     assert everything.count("Keep holding until the cramp lets go.") == sum(move.step.until_eased for move in timed)
-    end = dialog.say("next")
-    assert said(end) == f"That's the end of the {routine.name}. Well done."
+    end = dialog.say("no" if routine.when_none_named else "next")
+    assert said(end) == ("Okay, no reminder. You can ask me again any time." if routine.when_none_named
+                         else f"That's the end of the {routine.name}. Well done.")
     assert not dialog.session_open
 
 
@@ -357,3 +362,16 @@ def test_the_bedtime_routine_lasts_three_to_four_minutes_on_the_bed_and_says_may
     assert {"NHS", "MAYO-NLC"} <= set(bedtime.sources)
     assert "may help" in bedtime.steps[-1].do
     assert not any("stand" in step.do.lower() for step in bedtime.steps)  # nothing to balance on, half asleep
+
+
+def test_at_the_end_of_the_bedtime_stretches_yes_sets_a_nightly_reminder_and_start_over_still_works(dialog):
+    for utterance in ("do my bedtime stretches", "next", "next", "next"):
+        dialog.say(utterance)
+    again = dialog.say("start over")
+    assert said(again).startswith(CONTENT.routines["bedtime"].steps[0].do)
+    for _ in range(3):
+        dialog.say("next")
+    asked = dialog.say("yes")
+    assert asked.permission == "yes" and said(asked.then).startswith("Done. Every night at 9 PM")
+    [reminder] = dialog.reminders.reminders.values()
+    assert reminder["trigger"]["recurrence"]["recurrenceRules"] == ["FREQ=DAILY;BYHOUR=21;BYMINUTE=0;BYSECOND=0;INTERVAL=1;"]

@@ -31,6 +31,7 @@ from .handlers.builtins import (
 )
 from .handlers.launch import LaunchHandler
 from .handlers.name_free import CanFulfillHandler
+from .handlers.reminders import PermissionAnswerHandler, ReminderListHandler, SetReminderHandler
 from .handlers.lifecycle import REQUEST_FAILED, CatchAllExceptionHandler, QuietRequestHandler
 from .handlers.questions import QuestionHandler
 from .handlers.routines import (
@@ -82,6 +83,9 @@ def build_skill(content: Content | None = None, skill_id: str | None = None) -> 
         ListRoutinesHandler(conversation),
         RoutineNavigationHandler(conversation),
         PainWorseHandler(conversation),
+        SetReminderHandler(conversation),
+        ReminderListHandler(conversation),
+        PermissionAnswerHandler(conversation),
         HelpHandler(conversation),
         StopHandler(conversation),
         RepeatHandler(conversation),

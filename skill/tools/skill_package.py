@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from ..runtime.core.content import Content
+from ..runtime.core.reminder import PERMISSION_SCOPE
 from .interaction_model import MODELS_DIR, model_path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,6 +73,8 @@ def build_manifest(content: Content, endpoint: str, privacy_url: str, terms_url:
                 "containsAds": False,
                 "locales": {locale: {"privacyPolicyUrl": privacy_url, "termsOfUseUrl": terms_url} for locale in locales},
             },
+            # The nightly stretch reminder; asked for by voice when first needed.
+            "permissions": [{"name": PERMISSION_SCOPE}],
             "apis": {
                 "custom": {
                     "endpoint": {"uri": endpoint},

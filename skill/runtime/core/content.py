@@ -31,6 +31,7 @@ ROUTINE_TYPE = "Routine"
 TOPIC_TYPE = "Topic"
 # Alexa's phrase slot: whatever the person said after the carrier words, unresolved.
 SEARCH_QUERY_TYPE = "AMAZON.SearchQuery"
+TIME_TYPE = "AMAZON.TIME"
 # Slots whose words describe what is happening: never dropped unheard.
 FREE_TEXT_TYPES = frozenset({SYMPTOM_TYPE, SEARCH_QUERY_TYPE})
 
@@ -248,6 +249,19 @@ class Prompts(NamedTuple):
     routines_list: str
     routines_list_reprompt: str
     routines_others: str
+    reminder_text: str
+    reminder_set: str
+    reminder_why_permission: str
+    reminder_declined: str
+    reminder_card_sent: str
+    reminder_unsupported: str
+    reminder_too_many: str
+    reminder_unavailable: str
+    reminder_cancelled: str
+    reminder_none: str
+    reminder_when: str
+    reminder_offer: str
+    reminder_offer_reprompt: str
     pain_worse: str
 
 

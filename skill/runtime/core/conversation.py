@@ -7,10 +7,12 @@ a call on `Conversation`, and `Reply` back into a response.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import NamedTuple
 
 from .content import Content, Routine, Topic
 from .name_free import Fulfilment, NameFreeCheck
+from .reminder import DEFAULT_TIME, Time, daily_reminder
 from .routines import Progress, number_words, segment_moves, segment_speech, segments
 from .safety import SafetyNet, Slots
 from .session import SessionState
@@ -46,6 +48,13 @@ class Reply(NamedTuple):
     # "Want to go back to the calf stretch?" was just asked.
     offer_resume: bool = False
     screen: Screen | None = None
+    # Ask Alexa for permission to set reminders, by voice: the token comes back with the
+    # answer (the time to set), so nothing is kept meanwhile.
+    ask_permission: str | None = None
+    # Or show the card in the Alexa app that asks for it.
+    permission_card: bool = False
+    # "Want me to remind you every night?" was just asked.
+    offer_reminder: bool = False
 
     @property
     def ends_session(self) -> bool:
@@ -61,6 +70,7 @@ class Reply(NamedTuple):
             routine=self.routine,
             last_speech=self.speech if remembered else None,
             last_reprompt=self.reprompt if remembered else None,
+            offer_reminder=self.offer_reminder,
         )
 
 
@@ -74,6 +84,36 @@ class Conversation:
     def can_fulfill(self, intent_name: str | None, slots: Slots) -> Fulfilment:
         """Whether a request said without the skill's name is one it can answer (name_free.py)."""
         return self._name_free.answer(intent_name, slots)
+
+    # -- the nightly stretch reminder (core/reminder.py; the API call is the handler's)
+
+    def reminder_body(self, time: Time, locale: str | None, now: datetime) -> dict:
+        return daily_reminder(time, locale or "en-US", self.prompts.reminder_text, now)
+
+    def reminder_set(self, time: Time) -> Reply:
+        return Reply(Speech.of(self.prompts.reminder_set.format(time=time.spoken())))
+
+    def reminder_permission(self, time: Time) -> Reply:
+        return Reply(Speech.of(self.prompts.reminder_why_permission), ask_permission=f"reminder {time.token()}")
+
+    def reminder_permission_card(self) -> Reply:
+        return Reply(Speech.of(self.prompts.reminder_card_sent), permission_card=True)
+
+    def reminder_declined(self) -> Reply:
+        return Reply(Speech.of(self.prompts.reminder_declined))
+
+    def reminder_failed(self, kind: str) -> Reply:
+        """A device that can't, too many reminders, or the service not answering."""
+        text = {"unsupported": self.prompts.reminder_unsupported, "too_many": self.prompts.reminder_too_many}
+        return Reply(Speech.of(text.get(kind, self.prompts.reminder_unavailable)))
+
+    def reminder_cancelled(self, how_many: int) -> Reply:
+        return Reply(Speech.of(self.prompts.reminder_cancelled if how_many else self.prompts.reminder_none))
+
+    def reminder_when(self, times: list[Time]) -> Reply:
+        if not times:
+            return Reply(Speech.of(self.prompts.reminder_none))
+        return Reply(Speech.of(self.prompts.reminder_when.format(time=times[0].spoken())))
 
     def _asking(self, text: str, reprompt: str, *after: str) -> Reply:
         return Reply(Speech.of(text, *after), reprompt=Speech.of(reprompt))
@@ -180,6 +220,8 @@ class Conversation:
         )
 
     def decline_offer(self, state: SessionState) -> Reply:
+        if state.offer_reminder:
+            return self.reminder_declined()
         if state.offer_resume or (state.offer_from is None and self._progress(state) is not None):
             return Reply(Speech.of(self.prompts.routine_stopped))
         if state.offer_from is None:
@@ -294,16 +336,23 @@ class Conversation:
             tuple((m.step.do, m.step.hold) for m in segment_moves(routine, index, self.prompts) if m.rep == 1 and m.side == 1),
         )
         last = index == len(bounds) - 1
-        if last:  # still listening: "repeat", "go back" and "start over" work at the end too
-            closing = (self.prompts.routine_done.format(name=routine.name), self.prompts.routine_last)
+        # At the end of the bedtime one, the offer of a nightly reminder at the usual time.
+        offer = last and routine.when_none_named
+        if offer:
+            closing = (self.prompts.routine_done.format(name=routine.name),
+                       self.prompts.reminder_offer.format(time=Time(*DEFAULT_TIME).spoken()))
+            reprompt = self.prompts.reminder_offer_reprompt
+        elif last:  # still listening: "repeat", "go back" and "start over" work at the end too
+            closing, reprompt = (self.prompts.routine_done.format(name=routine.name), self.prompts.routine_last), self.prompts.routine_last
         else:
-            closing = (self.prompts.routine_next, *filter(None, [after]))
+            closing, reprompt = (self.prompts.routine_next, *filter(None, [after])), self.prompts.routine_next_reprompt
         return Reply(
             Speech.of(*lead, played, *closing),
-            reprompt=Speech.of(self.prompts.routine_last if last else self.prompts.routine_next_reprompt),
+            reprompt=Speech.of(reprompt),
             card=self._routine_card(routine),
             routine=Progress(routine.id, index),
             screen=screen,
+            offer_reminder=offer,
         )
 
     def _routine_card(self, routine: Routine) -> Card:

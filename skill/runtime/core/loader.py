@@ -16,7 +16,7 @@ from collections.abc import Mapping
 
 from .content import (
     CONTENT_ID,
-    ROUTINE_TYPE, SEARCH_QUERY_TYPE, SYMPTOM_TYPE, ActionIntent, BuiltinIntent, Content, ContentError, FollowUp,
+    ROUTINE_TYPE, SEARCH_QUERY_TYPE, SYMPTOM_TYPE, TIME_TYPE, ActionIntent, BuiltinIntent, Content, ContentError, FollowUp,
     LocaleFacts, Problem, Prompts, QuestionIntent, RedFlag, Routine, RoutineStep, SlotSpec, Source, Topic,
 )
 from .triage import EMERGENCY, END_OF_CLAUSE, LEVELS, SOON, URGENT, Rules, Sign
@@ -39,7 +39,7 @@ MIN_ROUTINE_PHRASES = 5
 _INTENT_NAME = re.compile(r"[A-Z][A-Za-z]*Intent")
 _SLOT_TYPE = re.compile(r"[A-Z][A-Za-z]*")
 # Built-in slot types the skill uses: a phrase slot for free descriptions.
-BUILT_IN_SLOT_TYPES = frozenset({SEARCH_QUERY_TYPE})
+BUILT_IN_SLOT_TYPES = frozenset({SEARCH_QUERY_TYPE, TIME_TYPE})
 # Alexa allows letters, spaces, apostrophes, and periods in abbreviations ("a. l. s.").
 _SPOKEN_PHRASE = re.compile(r"[a-z]+\.?(?:'[a-z]+)?(?: [a-z]+\.?(?:'[a-z]+)?)*")
 _SAMPLE_SLOT = re.compile(r"\{([a-z_]+)\}")
@@ -71,6 +71,9 @@ PROMPT_PLACEHOLDERS = {
     "routine_first": {"name"},
     "back_to_routine": {"name"},
     "routines_list": {"names"},
+    "reminder_set": {"time"},
+    "reminder_when": {"time"},
+    "reminder_offer": {"time"},
 }
 
 

@@ -20,6 +20,7 @@ OFFER_RESUME = "offer_resume"  # "Want to go back to the calf stretch?" awaits a
 ROUTINE = "routine"  # where the person is in a guided routine
 LAST_SPEECH = "last_speech"  # what "repeat" says again
 LAST_REPROMPT = "last_reprompt"
+OFFER_REMINDER = "offer_reminder"  # "Want me to remind you every night?" awaits a yes or no
 # The longest speech kept for "repeat", as JSON. What is kept is an answer or a question
 # (a routine is replayed from its place, not stored), a few hundred bytes; the bound keeps
 # a forged one from swelling every response toward Alexa's 24 KB (test_robustness).
@@ -32,6 +33,7 @@ class SessionState(NamedTuple):
     routine: Progress | None = None
     last_speech: Speech | None = None
     last_reprompt: Speech | None = None
+    offer_reminder: bool = False
 
     @classmethod
     def from_attributes(cls, attributes: object) -> SessionState:
@@ -45,6 +47,7 @@ class SessionState(NamedTuple):
             routine=routine,
             last_speech=_remembered(attributes.get(LAST_SPEECH)),
             last_reprompt=_remembered(attributes.get(LAST_REPROMPT)),
+            offer_reminder=attributes.get(OFFER_REMINDER) is True,
         )
 
     def to_attributes(self) -> dict:
@@ -59,6 +62,8 @@ class SessionState(NamedTuple):
             attributes[LAST_SPEECH] = self.last_speech.to_json()
         if self.last_reprompt is not None:
             attributes[LAST_REPROMPT] = self.last_reprompt.to_json()
+        if self.offer_reminder:
+            attributes[OFFER_REMINDER] = True
         return attributes
 
 

@@ -8,6 +8,7 @@ response builder.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from ask_sdk_model.ui import SimpleCard
 
 from ..core.conversation import Reply, Screen
 from ..core.name_free import Fulfilment
+from ..core.reminder import PERMISSION_SCOPE
 from ..core.safety import Slot
 from ..core.session import SessionState
 
@@ -61,6 +63,24 @@ def _resolved_id(slot) -> str | None:
     return None
 
 
+def slot_value(handler_input: HandlerInput, name: str) -> str | None:
+    """A slot's value as Alexa sent it (a built-in type's, such as AMAZON.TIME's "21:00")."""
+    return slots_heard(handler_input).get(name, Slot()).words
+
+
+def api_access(handler_input: HandlerInput) -> tuple[str, str] | None:
+    """(apiEndpoint, apiAccessToken) as Alexa sent them, for the Alexa APIs."""
+    system = getattr(handler_input.request_envelope.context, "system", None)
+    endpoint, token = getattr(system, "api_endpoint", None), getattr(system, "api_access_token", None)
+    return (endpoint, token) if isinstance(endpoint, str) and isinstance(token, str) and endpoint and token else None
+
+
+
+def request_time(handler_input: HandlerInput) -> datetime:
+    stamp = getattr(handler_input.request_envelope.request, "timestamp", None)
+    return stamp if isinstance(stamp, datetime) else datetime.now(UTC)
+
+
 def request_locale(handler_input: HandlerInput) -> str | None:
     locale = getattr(handler_input.request_envelope.request, "locale", None)
     return locale if isinstance(locale, str) else None
@@ -86,6 +106,19 @@ def respond(handler_input: HandlerInput, reply: Reply) -> Response:
         builder.add_directive(
             RenderDocumentDirective(token="routine", document=routine_document(), datasources=_datasources(reply.screen))
         )
+    if reply.permission_card:
+        from ask_sdk_model.ui import AskForPermissionsConsentCard
+
+        builder.set_card(AskForPermissionsConsentCard(permissions=[PERMISSION_SCOPE]))
+    if reply.ask_permission is not None:
+        # Alexa asks for consent by voice, then sends the answer in a Connections.Response
+        # (as in Amazon's Java sample, this response ends the skill's session).
+        from ask_sdk_model.interfaces.connections import SendRequestDirective
+
+        builder.add_directive(SendRequestDirective(name="AskFor", token=reply.ask_permission, payload={
+            "@type": "AskForPermissionsConsentRequest", "@version": "2",
+            "permissionScopes": [{"permissionScope": PERMISSION_SCOPE, "consentLevel": "ACCOUNT"}],
+        }))
     builder.set_should_end_session(reply.ends_session)
     if handler_input.request_envelope.session is not None:
         # A closing session keeps nothing; an open one keeps only what the next turn needs.

@@ -5,8 +5,10 @@ from __future__ import annotations
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name, is_request_type
 
+from ..core.reminder import DEFAULT_TIME, Time
 from .adapter import request_locale, respond, session_state
 from .base import ConversationHandler
+from .reminders import set_reminder
 
 
 class HelpHandler(ConversationHandler):
@@ -40,7 +42,10 @@ class YesHandler(ConversationHandler):
         return is_intent_name("AMAZON.YesIntent")(handler_input)
 
     def handle(self, handler_input: HandlerInput):
-        return respond(handler_input, self.conversation.accept_offer(session_state(handler_input), request_locale(handler_input)))
+        state = session_state(handler_input)
+        if state.offer_reminder:  # at the end of the bedtime stretches
+            return respond(handler_input, set_reminder(self.conversation, handler_input, Time(*DEFAULT_TIME)))
+        return respond(handler_input, self.conversation.accept_offer(state, request_locale(handler_input)))
 
 
 class NoHandler(ConversationHandler):

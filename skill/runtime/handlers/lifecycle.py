@@ -18,9 +18,10 @@ REQUEST_FAILED: ContextVar[bool] = ContextVar("request_failed", default=False)
 
 
 def _speech_allowed(handler_input: HandlerInput) -> bool:
-    return is_request_type("LaunchRequest")(handler_input) or is_request_type("IntentRequest")(
-        handler_input
-    )
+    if is_request_type("Connections.Response")(handler_input):
+        # The answer to the skill's own request for permission, which it answers in speech.
+        return getattr(handler_input.request_envelope.request, "name", None) == "AskFor"
+    return is_request_type("LaunchRequest")(handler_input) or is_request_type("IntentRequest")(handler_input)
 
 
 class QuietRequestHandler(AbstractRequestHandler):

@@ -18,9 +18,11 @@ from pathlib import Path
 from typing import TextIO
 from collections.abc import Callable, Iterable
 
+from ...runtime.core.session import OFFER_REMINDER
 from ...runtime.core.speech import ssml_to_plain
 from ..interaction_model import MODELS_DIR, model_path
 from .envelopes import (
+    API_TOKEN,
     LOCAL_SKILL_ID,
     SCREEN_HEIGHT,
     SCREEN_WIDTH,
@@ -28,8 +30,10 @@ from .envelopes import (
     can_fulfill_request,
     intent_request,
     launch_request,
+    permission_answer,
     session_ended_request,
 )
+from .reminders_standin import RemindersStandIn
 from .nlu import Resolution, Resolver, normalize, resolver_for
 from .replay import QUIT, write_replay
 
@@ -50,6 +54,10 @@ class Turn:
     # Said without the skill's name: the skill's canFulfillIntent answer, which Alexa asks
     # for first. The request itself follows only on YES or MAYBE.
     can_fulfill: dict | None = None
+    # The skill asked for the reminders permission: what the person answered Alexa, and
+    # the turn of the skill's answer to that (a Connections.Response).
+    permission: str | None = None
+    then: Turn | None = None
 
     @property
     def speech_ssml(self) -> str | None:
@@ -83,6 +91,7 @@ class Turn:
             "request": self.request,
             "response": self.response,
             **({"canFulfillIntent": self.can_fulfill} if self.can_fulfill is not None else {}),
+            **({"permission": self.permission} if self.permission is not None else {}),
         }
 
 
@@ -97,6 +106,11 @@ class Dialog:
         self.screen = screen  # the device has a screen: requests declare APL and a viewport
         # What is said with no session open goes name-free, as "Alexa, my calf is cramping".
         self.name_free = name_free
+        # When the skill asks for the reminders permission, what the person answers Alexa:
+        # "yes", "no" or "no-voice" (a device that can't ask by voice). Once "yes", granted.
+        self.permission_answer = "yes"
+        self.consented = False
+        self._reminders: RemindersStandIn | None = None  # started when a reminder is first wanted
         self.session: Session | None = None
         invocation = re.escape(normalize(resolver.invocation_name))
         self._launch = re.compile(rf"^(?:(?:{_LAUNCH_VERBS}|ask|tell) )?{invocation}$")
@@ -122,6 +136,19 @@ class Dialog:
     def session_open(self) -> bool:
         return self.session is not None
 
+    @property
+    def reminders(self) -> RemindersStandIn:
+        """The dialog's own Reminders API: what Alexa's would hold, in memory."""
+        if self._reminders is None:
+            self._reminders = RemindersStandIn()
+        return self._reminders
+
+    def _new_session(self) -> Session:
+        session = Session(self.skill_id, consented=self.consented)
+        if self._reminders is not None:
+            session.api_endpoint = self._reminders.endpoint
+        return session
+
     def say(self, utterance: str, name_free: bool | None = None) -> Turn:
         """What Alexa would send for `utterance`, and the skill's answer. Said with no
         session open and `name_free` (or the dialog's own setting), it goes as Alexa
@@ -130,29 +157,34 @@ class Dialog:
         if text == "exit":
             return self._exit(utterance)
         if self._launch.match(text):
-            self.session = Session(self.skill_id)
+            self.session = self._new_session()
             return self._send(utterance, launch_request(self.session, self.locale, self.screen), None)
         one_shot = self._one_shot.match(text) or self._one_shot_suffix.match(text)
         if one_shot:
-            self.session = Session(self.skill_id)
+            self.session = self._new_session()
             text = one_shot.group("rest")
         elif self.session is None:
             if self.name_free if name_free is None else name_free:
                 return self._name_free(utterance, self.resolver.resolve(text))
             # Real Alexa would answer a bare question itself; here it goes to the skill,
             # as if "ask cramp coach" had been said first.
-            self.session = Session(self.skill_id)
+            self.session = self._new_session()
         resolution = self.resolver.resolve(text)
+        wants_reminders = resolution.intent in REMINDER_INTENTS or (
+            resolution.intent == "AMAZON.YesIntent" and self.session.attributes.get(OFFER_REMINDER)
+        )
+        if wants_reminders:  # the dialog's Reminders API, from now on
+            self.session.api_endpoint = self.reminders.endpoint
         return self._send(utterance, intent_request(self.session, self.locale, resolution, self.screen), resolution)
 
     def _name_free(self, utterance: str, resolution: Resolution) -> Turn:
         """Alexa asks the skill whether it can answer (nothing is said, nothing kept), and
         sends the request in a new session only if it says YES or MAYBE."""
-        asked = self.handler(can_fulfill_request(Session(self.skill_id), self.locale, resolution, self.screen), None)
+        asked = self.handler(can_fulfill_request(self._new_session(), self.locale, resolution, self.screen), None)
         answer = (asked.get("response") or {}).get("canFulfillIntent") or {}
         if answer.get("canFulfill") not in ("YES", "MAYBE"):
             return Turn(utterance, resolution.intent, _filled_slots(resolution), None, None, resolution, answer)
-        self.session = Session(self.skill_id)
+        self.session = self._new_session()
         turn = self._send(utterance, intent_request(self.session, self.locale, resolution, self.screen), resolution)
         return replace(turn, can_fulfill=answer)
 
@@ -182,7 +214,29 @@ class Dialog:
         else:
             session.new = False
             session.attributes = response.get("sessionAttributes") or {}
-        return turn
+        token = _permission_asked(response)
+        return turn if token is None else self._answer_permission(turn, token)
+
+    def _answer_permission(self, turn: Turn, token: str) -> Turn:
+        """As Alexa does: ask the person, then tell the skill what they said."""
+        answer = self.permission_answer
+        if answer == "yes":
+            self.consented = True
+            self.reminders.granted.add(API_TOKEN)
+        self.session = self._new_session()
+        then = self._send(f"({answer})", permission_answer(self.session, self.locale, token, answer), None)
+        return replace(turn, permission=answer, then=then)
+
+
+REMINDER_INTENTS = frozenset({"ReminderIntent", "CancelReminderIntent", "ReminderTimeIntent"})
+
+
+def _permission_asked(response: dict) -> str | None:
+    """The token of the skill's request for the reminders permission, if it made one."""
+    for directive in (response.get("response") or {}).get("directives") or []:
+        if isinstance(directive, dict) and directive.get("type") == "Connections.SendRequest" and directive.get("name") == "AskFor":
+            return str(directive.get("token") or "")
+    return None
 
 
 def _filled_slots(resolution: Resolution | None) -> dict:
@@ -241,32 +295,45 @@ def run(
             print(f"User  > {utterance}", file=out)
         recorded.append(utterance)
         turn = dialog.say(utterance, name_free)
-        if as_json:
-            print(json.dumps(turn.to_json(), ensure_ascii=False), file=out, flush=True)
-            continue
-        if verbose and turn.resolution is not None:
-            r = turn.resolution
-            slots = " ".join(f"{n}={v['id'] or v['value']!r}" for n, v in turn.slots.items())
-            print(f"        [{r.intent} {slots} ({r.method} {r.score:.2f})]".replace("  (", " ("), file=out)
-        if turn.can_fulfill is not None:
-            print(f"        [{name_free_text(turn.can_fulfill)}]", file=out)
-        if turn.request is None:
-            if turn.can_fulfill is None:
-                print("        [no session is open]", file=out)
-            continue
-        ssml = turn.speech_ssml
-        if ssml is not None:
-            print(f"Alexa > {ssml if show_ssml else ssml_to_plain(ssml)}", file=out)
-        for datasources in turn.screens:
-            print(screen_text(datasources), file=out)
-        if ssml is not None:
-            out.flush()
-            if speak is not None:
-                speak(ssml)
-        if not dialog.session_open:
-            print("        [session ended]", file=out)
-        out.flush()
+        while turn is not None:  # the turn, and the skill's answer to a permission it asked for
+            _show(turn, dialog, out, as_json, show_ssml, verbose, speak)
+            turn = turn.then
     return 0
+
+
+# What the person tells Alexa when it asks for the reminders permission, as the dialog prints it.
+PERMISSION_ANSWERS = {"yes": "the person says yes", "no": "the person says no",
+                      "no-voice": "this device can't ask by voice"}
+
+
+def _show(turn: Turn, dialog: Dialog, out: TextIO, as_json: bool, show_ssml: bool, verbose: bool, speak) -> None:
+    if as_json:
+        print(json.dumps(turn.to_json(), ensure_ascii=False), file=out, flush=True)
+        return
+    if verbose and turn.resolution is not None:
+        r = turn.resolution
+        slots = " ".join(f"{n}={v['id'] or v['value']!r}" for n, v in turn.slots.items())
+        print(f"        [{r.intent} {slots} ({r.method} {r.score:.2f})]".replace("  (", " ("), file=out)
+    if turn.can_fulfill is not None:
+        print(f"        [{name_free_text(turn.can_fulfill)}]", file=out)
+    if turn.request is None:
+        if turn.can_fulfill is None:
+            print("        [no session is open]", file=out)
+        return
+    ssml = turn.speech_ssml
+    if ssml is not None:
+        print(f"Alexa > {ssml if show_ssml else ssml_to_plain(ssml)}", file=out)
+    for datasources in turn.screens:
+        print(screen_text(datasources), file=out)
+    if ssml is not None:
+        out.flush()
+        if speak is not None:
+            speak(ssml)
+    if turn.permission is not None:
+        print(f"        [Alexa asks for permission to set reminders: {PERMISSION_ANSWERS[turn.permission]}]", file=out)
+    elif not dialog.session_open:
+        print("        [session ended]", file=out)
+    out.flush()
 
 
 def _record(dialog: Dialog, command: str, recorded: list[str], out: TextIO) -> None:

@@ -14,6 +14,8 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from ...runtime.core.content import TIME_TYPE
+from ...runtime.core.reminder import PERMISSION_SCOPE
 from .nlu import Resolution
 
 LOCAL_SKILL_ID = "amzn1.ask.skill.cramp-coach-local"
@@ -58,18 +60,27 @@ _SCREEN_CONTEXT = {
 }
 
 
+API_ENDPOINT = "https://api.amazonalexa.com"
+API_TOKEN = "local-dialog-api-access-token"
+
+
 @dataclass
 class Session:
     skill_id: str
     id: str = field(default_factory=lambda: f"amzn1.echo-api.session.{uuid.uuid4()}")
     new: bool = True
     attributes: dict = field(default_factory=dict)
+    # Where the skill reaches Alexa's APIs (the dialog's stand-in for reminders), and
+    # whether the person has granted the reminders permission (a consent token is sent).
+    api_endpoint: str = API_ENDPOINT
+    consented: bool = False
 
 
 def _envelope(session: Session, request: dict, screen: bool = False) -> dict:
     application = {"applicationId": session.skill_id}
     interfaces = {"Alexa.Presentation.APL": {"runtime": {"maxVersion": APL_MAX_VERSION}}} if screen else {}
     screen_context = copy.deepcopy(_SCREEN_CONTEXT) if screen else {}
+    user = {"userId": _USER_ID, **({"permissions": {"consentToken": "local-dialog-consent-token"}} if session.consented else {})}
     return {
         "version": "1.0",
         "session": {
@@ -77,15 +88,16 @@ def _envelope(session: Session, request: dict, screen: bool = False) -> dict:
             "sessionId": session.id,
             "application": application,
             "attributes": session.attributes,
-            "user": {"userId": _USER_ID},
+            "user": user,
         },
         "context": {
             **screen_context,
             "System": {
                 "application": application,
-                "user": {"userId": _USER_ID},
+                "user": user,
                 "device": {"deviceId": _DEVICE_ID, "supportedInterfaces": interfaces},
-                "apiEndpoint": "https://api.amazonalexa.com",
+                "apiEndpoint": session.api_endpoint,
+                "apiAccessToken": API_TOKEN,
             }
         },
         "request": {
@@ -108,6 +120,17 @@ def intent_request(session: Session, locale: str, resolution: Resolution, screen
     return _envelope(session, {"type": "IntentRequest", "locale": locale, "intent": _intent(session, resolution)}, screen)
 
 
+def permission_answer(session: Session, locale: str, token: str, answer: str) -> dict:
+    """Alexa's Connections.Response after it asked for the reminders permission by voice:
+    "yes" (ACCEPTED), "no" (DENIED), or "no-voice" (this device can't ask: code 400)."""
+    status = {"yes": "ACCEPTED", "no": "DENIED"}.get(answer, "NOT_ANSWERED")
+    return _envelope(session, {
+        "type": "Connections.Response", "locale": locale, "name": "AskFor", "token": token,
+        "status": {"code": "400" if answer == "no-voice" else "200", "message": "OK"},
+        "payload": {"permissionScope": PERMISSION_SCOPE, "status": status, "isCardThrown": False},
+    })
+
+
 def can_fulfill_request(session: Session, locale: str, resolution: Resolution, screen: bool = False) -> dict:
     """Alexa asking, before a request said without the skill's name, whether the skill can
     answer it: the intent and slots it would send, in a new session."""
@@ -120,7 +143,7 @@ def _intent(session: Session, resolution: Resolution) -> dict:
     for slot in resolution.slots:
         entry: dict = {"name": slot.name, "confirmationStatus": "NONE"}
         if slot.value is not None:
-            entry["value"] = slot.value
+            entry["value"] = alexa_time(slot.value) if slot.type == TIME_TYPE else slot.value
             entry["source"] = "USER"
         if slot.status is not None:
             authority = {
@@ -135,3 +158,29 @@ def _intent(session: Session, resolution: Resolution) -> dict:
     if slots:
         intent["slots"] = slots
     return intent
+
+
+_HOURS = {w: n for n, w in enumerate("twelve one two three four five six seven eight nine ten eleven".split())}
+_MINUTES = {"five": 5, "o five": 5, "ten": 10, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
+            "forty five": 45, "fifty": 50}
+_PARTS = {"night": "NI", "tonight": "NI", "evening": "EV", "morning": "MO", "afternoon": "AF"}
+
+
+def alexa_time(words: str) -> str:
+    """Spoken time as AMAZON.TIME sends it: "nine pm" -> "21:00", "half past nine" ->
+    "09:30" (no am or pm: as said), "night" -> "NI". Words it can't read go as they are."""
+    text = " ".join(words.replace("p m", "pm").replace("a m", "am").replace("o'clock", "").split())
+    half = "pm" if text.endswith("pm") or text.endswith("at night") else "am" if text.endswith("am") else None
+    text = text.removesuffix("pm").removesuffix("am").removesuffix("at night").strip()
+    if text in _PARTS:
+        return _PARTS[text]
+    minute = 0
+    for lead, value in (("half past ", 30), ("quarter past ", 15)):
+        if text.startswith(lead):
+            text, minute = text.removeprefix(lead), value
+    hour_word, _, rest = text.partition(" ")
+    if hour_word not in _HOURS or (rest and rest not in _MINUTES):
+        return words
+    hour = _HOURS[hour_word] % 12 + (12 if half == "pm" else 0)
+    minute = _MINUTES[rest] if rest else minute
+    return f"{hour:02d}:{minute:02d}"
