@@ -152,10 +152,11 @@ def test_the_api_token_and_the_reminders_words_are_never_logged(api, caplog):
 
 
 @pytest.mark.parametrize("value, expected", [
-    ("21:00", Time(21, 0)), ("09:30", Time(9, 30)), ("NI", Time(21, 0)), ("EV", Time(19, 0)),
+    ("21:00", Time(21, 0)), ("09:30", Time(21, 30)), ("00:30", Time(0, 30)), ("NI", Time(21, 0)), ("EV", Time(19, 0)),
     (None, Time(21, 0)), ("25:00", Time(21, 0)), ("soon", Time(21, 0)),
 ])
-def test_amazon_time_values_become_a_time_and_anything_else_nine_at_night(value, expected):
+def test_amazon_time_values_become_an_evening_time_and_anything_else_nine_at_night(value, expected):
+    """ "Every night at nine" comes as "09:00": a bedtime reminder takes it as 9 PM."""
     assert time_from_slot(value) == expected
 
 

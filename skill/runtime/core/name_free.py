@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from .content import Content
+from .content import SEARCH_QUERY_TYPE, Content
 from .safety import SafetyNet, Slot, Slots
 from .words import stems_of
 
@@ -62,6 +62,8 @@ class NameFreeCheck:
     def _known(self, slot_type: str | None, slot: Slot) -> bool:
         """A value of the slot's type: by the id Alexa resolved, or else by its words, for
         a check that carries no resolutions (as Amazon's own example doesn't)."""
+        if slot_type is not None and slot_type.startswith("AMAZON.") and slot_type != SEARCH_QUERY_TYPE:
+            return slot.words is not None  # a time: Alexa has already read it as one
         values = self.content.slot_types.get(slot_type or "", {})
         if slot.id is not None:
             return slot.id in values

@@ -35,11 +35,16 @@ class Time(NamedTuple):
 
 
 def time_from_slot(value: str | None) -> Time:
-    """An AMAZON.TIME value ("21:00", "NI"), or the default when none or none usable."""
+    """An AMAZON.TIME value ("21:00", "NI"), or the default when none or none usable.
+
+    The reminder is for bedtime, said back as "every night at ...": AMAZON.TIME sends
+    "every night at nine" as "09:00", so a time from 5 to 11:59 in the morning is taken as
+    the evening (small hours stay as they are, for people who go to bed late)."""
     if value:
         match = _CLOCK.fullmatch(value.strip())
         if match and int(match[1]) < 24 and int(match[2]) < 60:
-            return Time(int(match[1]), int(match[2]))
+            hour = int(match[1])
+            return Time(hour + 12 if 5 <= hour < 12 else hour, int(match[2]))
         if value.strip() in _PARTS_OF_DAY:
             return Time(*_PARTS_OF_DAY[value.strip()])
     return Time(*DEFAULT_TIME)
