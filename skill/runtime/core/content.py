@@ -5,8 +5,9 @@ them as JSON. Every problem is reported at once (`ContentError`), each naming th
 the entry and the field. Once loaded, nothing a request needs can be missing.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` in the core's modules that define NamedTuples:
+# typing compiles every string annotation of a NamedTuple when the class is made, about
+# 7 ms of a cold start (tests/test_sdk.py keeps it so). A class is defined before use.
 import re
 from typing import NamedTuple
 from collections.abc import Mapping
@@ -119,6 +120,14 @@ class Routine(NamedTuple):
     when_none_named: bool = False
 
 
+class SlotSpec(NamedTuple):
+    name: str
+    type: str
+    # A symptom asked about ("what are the signs of a stroke"), not reported: the safety
+    # net leaves it to the question's answer, which says to call if it is happening now.
+    asked_about: bool = False
+
+
 class ActionIntent(NamedTuple):
     """An intent that does something rather than answer a topic (start a routine, skip a
     step); its handler lives in skill/handlers."""
@@ -126,14 +135,6 @@ class ActionIntent(NamedTuple):
     name: str
     samples: tuple[str, ...]
     slots: tuple[SlotSpec, ...]
-
-
-class SlotSpec(NamedTuple):
-    name: str
-    type: str
-    # A symptom asked about ("what are the signs of a stroke"), not reported: the safety
-    # net leaves it to the question's answer, which says to call if it is happening now.
-    asked_about: bool = False
 
 
 class QuestionIntent(NamedTuple):

@@ -4,7 +4,6 @@ Nothing here knows about Alexa requests or the SDK. The handlers translate a req
 a call on `Conversation`, and `Reply` back into a response.
 """
 
-from __future__ import annotations
 
 import re
 from datetime import datetime

@@ -15,7 +15,6 @@ Each slot that was filled: canUnderstand YES and canFulfill YES for a known valu
 red flag); MAYBE and NO for words the content doesn't know. Pure Python, no SDK.
 """
 
-from __future__ import annotations
 
 from typing import NamedTuple
 

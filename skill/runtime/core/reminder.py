@@ -5,7 +5,6 @@ words come from content/prompts.yaml and say nothing about anyone's health. No t
 is sent, so Alexa uses the device's: "nine at night" is nine at night where the person is.
 """
 
-from __future__ import annotations
 
 import re
 from datetime import datetime

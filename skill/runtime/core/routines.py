@@ -9,7 +9,6 @@ Where the person is fits in session attributes: the routine's id, the segment la
 played, and whether it is paused (`Progress`). Nothing here knows about Alexa.
 """
 
-from __future__ import annotations
 
 from typing import NamedTuple
 from functools import lru_cache
@@ -57,7 +56,7 @@ class Progress(NamedTuple):
         return {"routine": self.routine, "segment": self.segment, "paused": self.paused}
 
     @classmethod
-    def from_json(cls, data: object) -> Progress | None:
+    def from_json(cls, data: object) -> "Progress | None":
         """Progress saved by `to_json`, or None for anything malformed. Whether the routine
         and segment still exist is for the caller, who has the content, to check."""
         if not isinstance(data, dict):

@@ -7,7 +7,6 @@ sign split across slots ("{body_part}: foot", "{symptom}: gone cold and white") 
 too. An intent this content doesn't know is read the same way. Pure Python, no SDK.
 """
 
-from __future__ import annotations
 
 from functools import cached_property
 from typing import NamedTuple

@@ -5,7 +5,6 @@ The state is read defensively: attributes arrive in the request and may be missi
 stale or forged, and a bad value is dropped rather than trusted.
 """
 
-from __future__ import annotations
 
 import json
 from typing import NamedTuple
@@ -36,7 +35,7 @@ class SessionState(NamedTuple):
     offer_reminder: bool = False
 
     @classmethod
-    def from_attributes(cls, attributes: object) -> SessionState:
+    def from_attributes(cls, attributes: object) -> "SessionState":
         if not isinstance(attributes, Mapping):
             return cls()
         offer_from = attributes.get(OFFER_FROM)

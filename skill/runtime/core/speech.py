@@ -7,7 +7,6 @@ A `Speech` also round-trips through JSON, so the last thing said can live in ses
 attributes (for "repeat") without ever storing raw SSML that a forged request could alter.
 """
 
-from __future__ import annotations
 
 import re
 from functools import lru_cache
@@ -44,7 +43,7 @@ class Pause(_PauseFields):
 
     __slots__ = ()
 
-    def __new__(cls, ms: int) -> Pause:
+    def __new__(cls, ms: int) -> "Pause":
         if not 0 < ms <= MAX_BREAK_MS:
             raise SpeechError(f"a pause must be 1..{MAX_BREAK_MS} ms, not {ms}")
         return super().__new__(cls, ms)
@@ -59,7 +58,7 @@ class Speech(NamedTuple):
     pieces: tuple[Piece, ...]
 
     @classmethod
-    def of(cls, *parts: Piece | Speech | None) -> Speech:
+    def of(cls, *parts: "Piece | Speech | None") -> "Speech":
         """Join text, pauses and other speech; `None` parts are skipped. Pauses that meet
         are one silence, so together they too must stay within Alexa's 10 seconds."""
         pieces: list[Piece] = []
@@ -104,7 +103,7 @@ class Speech(NamedTuple):
         return [{"pause_ms": p.ms} if isinstance(p, Pause) else p for p in self.pieces]
 
     @classmethod
-    def from_json(cls, data: object) -> Speech | None:
+    def from_json(cls, data: object) -> "Speech | None":
         """Rebuild speech saved by `to_json`; anything malformed gives None, never an error."""
         if not isinstance(data, list) or not data:
             return None

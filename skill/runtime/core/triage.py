@@ -24,7 +24,6 @@ values with it too. It reads the content of content/red_flags.yaml:
 Third person needs nothing: "my dad can't breathe" says "can't breathe". Pure Python.
 """
 
-from __future__ import annotations
 
 import collections
 import functools

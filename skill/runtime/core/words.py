@@ -5,7 +5,6 @@ the offline resolver (skill/tools/simulator/nlu.py) reads utterances and samples
 so a word means the same thing wherever it is compared. Pure Python, no SDK.
 """
 
-from __future__ import annotations
 
 import re
 from typing import NamedTuple
