@@ -5,7 +5,7 @@ them as JSON. Every problem is reported at once (`ContentError`), each naming th
 the entry and the field. Once loaded, nothing a request needs can be missing.
 """
 
-# No `from __future__ import annotations` in the core's modules that define NamedTuples:
+# No postponed annotations (the __future__ import) in the core's modules that define NamedTuples:
 # typing compiles every string annotation of a NamedTuple when the class is made, about
 # 7 ms of a cold start (tests/test_sdk.py keeps it so). A class is defined before use.
 import re
